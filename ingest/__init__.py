@@ -1,0 +1,1 @@
+"""Ingestion: readers, normalisation, segmentation, extraction and the pipeline that runs them."""

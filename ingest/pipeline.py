@@ -1,0 +1,182 @@
+"""The ingest pipeline: files in, a new generation of graph and index out.
+
+read -> normalise and segment -> spaCy (one ``nlp.pipe`` pass per batch) -> extract -> write
+the document's named graph and its index entries. Unchanged files (same SHA-256, same
+pipeline version) are skipped; a changed file replaces only its own graph and index entries;
+``prune`` removes documents whose files are gone. All writes go to a new generation that becomes
+current only when the whole ingest succeeded (see ``kb.store``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+import kb
+from kb.catalog import DocumentSummary, list_documents
+from kb.graph_writer import document_quads
+from kb.index import IndexWriterSession
+from kb.namespaces import graph_iri
+from kb.store import GenerationWriter, KnowledgeBase
+from kb.void import write_dataset_description
+
+from .collect import collect
+from .errors import IngestError
+from .extract.document import EXTRACTORS_VERSION, DocumentExtractor
+from .nlp import load_pipeline, pipeline_version
+from .records import ReadDocument
+from .segment import parse_documents, segment_document
+
+BATCH_DOCUMENTS = 64
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+    characters: int = 0
+    seconds: float = 0.0
+    generation: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"ingested {len(self.added)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed; {len(self.errors)} skipped with errors; "
+            f"{self.characters:,} characters in {self.seconds:.1f} s"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "errors": [{"path": e.path, "reason": e.reason} for e in self.errors],
+            "characters": self.characters,
+            "seconds": round(self.seconds, 3),
+            "generation": self.generation,
+        }
+
+
+def current_pipeline() -> str:
+    """The version string recorded in provenance; a change re-ingests every document."""
+    return f"carekb-{kb.__version__}+{pipeline_version()}+extractors-{EXTRACTORS_VERSION}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _source_gone(summary: DocumentSummary) -> bool:
+    return not Path(summary.source_file.partition("#")[0]).exists()
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    knowledge_base: KnowledgeBase,
+    prune: bool = False,
+    n_process: int = 1,
+    show_progress: bool | None = None,
+    on_error: Callable[[IngestError], None] | None = None,
+) -> IngestReport:
+    """Ingest ``paths`` (files, folders, REF JSON lines) into ``knowledge_base``."""
+    began = time.perf_counter()
+    report = IngestReport()
+    with knowledge_base.lock():
+        knowledge_base.remove_stale_generations()
+        collected = collect([Path(p) for p in paths])
+        report.errors.extend(collected.errors)
+        if on_error:
+            for error in collected.errors:
+                on_error(error)
+        pipeline = current_pipeline()
+        existing = _existing(knowledge_base)
+        to_write: list[ReadDocument] = []
+        for document in collected.documents:
+            known = existing.get(document.doc_id)
+            if known and known.sha256 == document.sha256 and known.pipeline == pipeline:
+                report.unchanged.append(document.doc_id)
+            else:
+                (report.updated if known else report.added).append(document.doc_id)
+                to_write.append(document)
+        if prune:
+            ingested = {d.doc_id for d in collected.documents}
+            report.removed = [s.id for s in existing.values() if s.id not in ingested and _source_gone(s)]
+        if report.changed:
+            with knowledge_base.new_generation() as writer:
+                report.characters = _write_documents(writer, to_write, pipeline, n_process, show_progress)
+                _remove_documents(writer, report.removed)
+                write_dataset_description(writer.store)
+                report.generation = writer.generation.path.name
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _existing(knowledge_base: KnowledgeBase) -> dict[str, DocumentSummary]:
+    if not knowledge_base.exists():
+        return {}
+    return {s.id: s for s in list_documents(knowledge_base.open_reader().store)}
+
+
+def _write_documents(
+    writer: GenerationWriter, documents: list[ReadDocument], pipeline: str, n_process: int, show_progress: bool | None
+) -> int:
+    if not documents:
+        return 0
+    nlp = load_pipeline()
+    extractor = DocumentExtractor()
+    index = IndexWriterSession(writer.index)
+    characters = 0
+    progress = tqdm(
+        total=len(documents), unit="doc", desc="ingest", file=sys.stderr,
+        disable=(not show_progress) if show_progress is not None else None,
+    )
+    try:
+        for start in range(0, len(documents), BATCH_DOCUMENTS):
+            batch = documents[start : start + BATCH_DOCUMENTS]
+            started = _now()
+            segmented = [segment_document(d) for d in batch]
+            for parsed in parse_documents(segmented, nlp, n_process=n_process):
+                extracted = extractor.run(parsed, pipeline, started, _now())
+                _drop_graph(writer, extracted.doc_id)
+                writer.store.bulk_extend(document_quads(extracted))
+                index.replace_document(extracted)
+                characters += len(parsed.text)
+                progress.update(1)
+        index.commit()
+    except BaseException:
+        index.cancel()
+        raise
+    finally:
+        progress.close()
+    return characters
+
+
+def _remove_documents(writer: GenerationWriter, doc_ids: list[str]) -> None:
+    if not doc_ids:
+        return
+    index = IndexWriterSession(writer.index)
+    for doc_id in doc_ids:
+        _drop_graph(writer, doc_id)
+        index.remove_document(doc_id)
+    index.commit()
+
+
+def _drop_graph(writer: GenerationWriter, doc_id: str) -> None:
+    graph = ox.NamedNode(graph_iri(doc_id))
+    if writer.store.contains_named_graph(graph):
+        writer.store.remove_graph(graph)

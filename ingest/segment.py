@@ -1,0 +1,106 @@
+"""Segmentation: sections, paragraphs and sentences as spans of the canonical text.
+
+Sections run from a heading to the next heading; every other block is a paragraph; sentences
+come from spaCy's parser, one ``nlp.pipe`` pass over the paragraphs of a whole batch of
+documents, and never cross a paragraph. The spaCy docs are kept for the extractors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+
+from .normalise import normalise
+from .records import Block, ParsedDocument, ReadDocument, Segment, SegmentedDocument
+
+TEXT_BLOCKS = ("paragraph", "list-item", "footnote", "table-row")
+
+
+def sections_of(text: str, blocks: list[Block]) -> list[Segment]:
+    """One section per heading, to the next heading; text before the first is an untitled section."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    sections: list[Segment] = []
+    if blocks and (not headings or headings[0].start > blocks[0].start):
+        first_end = headings[0].start if headings else len(text)
+        sections.append(Segment("section", blocks[0].start, _trim_end(text, first_end), None))
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start if i + 1 < len(headings) else len(text)
+        sections.append(Segment("section", heading.start, _trim_end(text, end), text[heading.start : heading.end]))
+    return sections
+
+
+def _trim_end(text: str, end: int) -> int:
+    while end > 0 and text[end - 1] in "\n ":
+        end -= 1
+    return end
+
+
+def segment_document(read: ReadDocument) -> SegmentedDocument:
+    """Normalise a read document and find its sections and paragraphs (sentences come later)."""
+    canonical = normalise(read)
+    sections = sections_of(canonical.text, canonical.blocks)
+    doc = SegmentedDocument(read, canonical, sections, [])
+    doc.paragraphs = [
+        Segment("paragraph", b.start, b.end, section_start=_section_start(doc, b.start))
+        for b in canonical.blocks
+        if b.kind in TEXT_BLOCKS
+    ]
+    return doc
+
+
+def parse_text(text: str, nlp: Language, doc_id: str = "example") -> ParsedDocument:
+    """Parse one piece of text as a document: the way to try an extractor on a sentence."""
+    read = ReadDocument(doc_id=doc_id, source_path=f"<{doc_id}>", sha256="", media_type="text/plain", text=text)
+    return next(parse_documents([segment_document(read)], nlp))
+
+
+def _section_start(doc: SegmentedDocument, offset: int) -> int | None:
+    section = doc.section_of(offset)
+    return section.start if section else None
+
+
+def parse_documents(
+    documents: Iterable[SegmentedDocument], nlp: Language, n_process: int = 1, batch_size: int = 256
+) -> Iterator[ParsedDocument]:
+    """Run spaCy once over the text blocks of all ``documents``; yield each parsed, in order."""
+    documents = list(documents)
+    items = [
+        (doc_index, block)
+        for doc_index, doc in enumerate(documents)
+        for block in doc.canonical.blocks
+        if block.kind in TEXT_BLOCKS
+    ]
+    texts = (documents[i].text[b.start : b.end] for i, b in items)
+    parsed = [ParsedDocument(doc) for doc in documents]
+    for (doc_index, block), spacy_doc in zip(items, nlp.pipe(texts, n_process=n_process, batch_size=batch_size)):
+        target = parsed[doc_index]
+        target.block_docs.append((block, spacy_doc))
+        section_start = _section_start(target.segmented, block.start)
+        target.segmented.sentences.extend(
+            Segment("sentence", block.start + start, block.start + end, section_start=section_start)
+            for start, end in _sentences(spacy_doc)
+        )
+    yield from parsed
+
+
+def _sentences(spacy_doc) -> Iterator[tuple[int, int]]:
+    """spaCy's sentences as character spans, with its splits after a bare list marker ("1.")
+    and before a continuation (lower case, an address, a DOI) undone."""
+    spans: list[tuple[int, int]] = []
+    for sent in spacy_doc.sents:
+        if not sent.text.strip():
+            continue
+        if spans and (_is_bare_marker(spacy_doc.text[spans[-1][0] : spans[-1][1]]) or _continues(sent.text)):
+            spans[-1] = (spans[-1][0], sent.end_char)
+        else:
+            spans.append((sent.start_char, sent.end_char))
+    return iter(spans)
+
+
+def _is_bare_marker(text: str) -> bool:
+    return len(text.strip()) <= 4 and not any(c.isalpha() for c in text.strip("[]().")[1:])
+
+
+def _continues(text: str) -> bool:
+    return text[:1].islower() or text.startswith(("http", "www.", "DOI", "doi:"))

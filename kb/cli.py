@@ -1,0 +1,218 @@
+"""The ``kb`` command line: ingest, inspect, search, export and serve the knowledge base.
+
+Every subcommand takes ``--data DIR`` (else ``KB_DATA``, else ``var/kb``) and, where it prints
+records, ``--json`` for machine-readable output. Errors are one line on stderr naming what is
+wrong; the exit status is 0 on success, 1 when something failed or was skipped, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .service import NotFound, Service
+from .store import KnowledgeBase, KnowledgeBaseError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _print_json(value) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _error(message: str) -> None:
+    print(f"kb: {message}", file=sys.stderr)
+
+
+def _service(args) -> Service:
+    return Service(KnowledgeBase(args.data))
+
+
+# --- subcommands
+
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import ingest
+
+    paths = args.paths or ["corpus"]
+    report = ingest(
+        paths,
+        KnowledgeBase(args.data),
+        prune=args.prune,
+        n_process=args.processes,
+        on_error=lambda e: _error(f"skipped {e.path}: {e.reason}"),
+    )
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(report.summary(), file=sys.stderr)
+    return EXIT_FAILED if report.errors else EXIT_OK
+
+
+def cmd_documents(args) -> int:
+    documents = [d.to_dict() for d in _service(args).documents()]
+    if args.json:
+        _print_json(documents)
+        return EXIT_OK
+    for d in documents:
+        print(f"{d['id']:<40} {d['type'] or '-':<24} {d['characters']:>9,} chars  {d['title'] or ''}")
+    return EXIT_OK
+
+
+def cmd_show(args) -> int:
+    shown = _service(args).show(args.document)
+    if args.json:
+        _print_json(shown)
+    else:
+        for key, value in shown.items():
+            if key != "text":
+                print(f"{key}: {value}")
+        print()
+        print(shown["text"])
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    service = _service(args)
+    if args.output:
+        with open(args.output, "wb") as handle:
+            service.export(args.format, handle, args.document)
+    else:
+        service.export(args.format, sys.stdout.buffer, args.document)
+        sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    stats = _service(args).stats()
+    if args.json:
+        _print_json(stats)
+        return EXIT_OK
+    for key, value in stats.items():
+        if key != "classes":
+            print(f"{key:<14} {value:,}" if isinstance(value, int) else f"{key:<14} {value}")
+    print("classes:")
+    for name, count in stats["classes"].items():
+        print(f"  {count:>8,}  {name}")
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    hits = _service(args).search(args.query, limit=args.limit)
+    if args.json:
+        _print_json([hit.__dict__ for hit in hits])
+        return EXIT_OK
+    if not hits:
+        print("no matches")
+    for n, hit in enumerate(hits, start=1):
+        print(f"{n}. [{hit.doc_id} {hit.start}-{hit.end}] {hit.section}")
+        print(f"   {_terminal_highlight(hit.highlighted)}")
+    return EXIT_OK
+
+
+def _terminal_highlight(html_fragment: str) -> str:
+    """Whoosh's <mark> highlights as [brackets] for a terminal."""
+    return html.unescape(re.sub(r"</mark>", "]", re.sub(r"<mark[^>]*>", "[", html_fragment)))
+
+
+def cmd_serve(args) -> int:
+    from waitress import serve
+
+    from web import create_app
+
+    app = create_app({"KB_DATA": str(KnowledgeBase(args.data).path)})
+    print(f"serving the knowledge base at http://{args.host}:{args.port}/", file=sys.stderr)
+    serve(app, host=args.host, port=args.port, threads=args.threads)
+    return EXIT_OK
+
+
+# --- parser
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{number} is not between {low} and {high}")
+        return number
+
+    return parse
+
+
+def _add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    parser.add_argument("--data", metavar="DIR", help="knowledge base folder (default: $KB_DATA or var/kb)")
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="machine-readable JSON output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kb", description="Evidence knowledge base for social-care policy.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    ingest = command("ingest", cmd_ingest, "ingest files, folders or REF2014 JSON lines (default: corpus/)")
+    ingest.add_argument("paths", nargs="*", metavar="PATH")
+    ingest.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
+    ingest.add_argument("--processes", type=_count(1, 8), default=1, metavar="N", help="spaCy worker processes (default 1)")
+    _add_common(ingest)
+
+    documents = command("documents", cmd_documents, "list the documents")
+    _add_common(documents)
+
+    show = command("show", cmd_show, "a document's metadata and canonical text")
+    show.add_argument("document", metavar="DOC")
+    _add_common(show)
+
+    export = command("export", cmd_export, "dump the graph in a standard RDF format")
+    export.add_argument("--format", default="trig", choices=["trig", "nquads", "turtle", "jsonld", "ntriples"])
+    export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    export.add_argument("--document", metavar="DOC", help="only this document's graph")
+    _add_common(export, json_flag=False)
+
+    stats = command("stats", cmd_stats, "counts of documents, triples, index entries and classes")
+    _add_common(stats)
+
+    search = command("search", cmd_search, "full-text search (Whoosh query syntax)")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--limit", type=_count(1, 1000), default=10, metavar="N")
+    _add_common(search)
+
+    serve = command("serve", cmd_serve, "serve the web pages, JSON API and SPARQL endpoint")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_count(1, 65535), default=8000)
+    serve.add_argument("--threads", type=_count(1, 64), default=8)
+    _add_common(serve, json_flag=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (KnowledgeBaseError, NotFound) as exc:
+        _error(str(exc))
+        return EXIT_FAILED
+    except ValueError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The full-text index: Whoosh-Reloaded over sentences and sections, English stemming, BM25F.
+
+Each indexed item is a span of a document's canonical text with its document id, title,
+section title and offsets stored, so a hit leads straight to its passage. Only
+``IndexWriterSession`` writes; ``open_index`` and ``search`` read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.highlight import HtmlFormatter, WholeFragmenter
+from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh.query import Or, Term
+from whoosh.searching import Searcher
+
+from ingest.records import ExtractedDocument
+
+
+def make_schema() -> Schema:
+    analyzer = StemmingAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        doc_title=TEXT(analyzer=analyzer, stored=True, field_boost=0.3),
+        kind=ID(stored=True),  # sentence, section, claim
+        section=TEXT(analyzer=analyzer, stored=True, field_boost=0.5),
+        text=TEXT(analyzer=analyzer, stored=True),
+        start=NUMERIC(stored=True),
+        end=NUMERIC(stored=True),
+        extra=STORED(),
+    )
+
+
+def create_index(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    whoosh_index.create_in(str(path), make_schema())
+
+
+def open_index(path: Path) -> whoosh_index.Index:
+    return whoosh_index.open_dir(str(path))
+
+
+def index_items(doc: ExtractedDocument) -> list[dict]:
+    """The index entries of one document: its sentences and its titled sections."""
+    seg = doc.segmented
+    title = seg.read.metadata.title or seg.doc_id
+    items = []
+    for segment in (*seg.sections, *seg.sentences):
+        if segment.kind == "section" and not segment.title:
+            continue
+        section = segment if segment.kind == "section" else seg.section_of(segment.start)
+        items.append(
+            {
+                "id": f"{seg.doc_id}/{segment.kind}/{segment.start}-{segment.end}",
+                "doc_id": seg.doc_id,
+                "doc_title": title,
+                "kind": segment.kind,
+                "section": (section.title if section else None) or "",
+                "text": seg.text[segment.start : segment.end] if segment.kind == "sentence" else segment.title,
+                "start": segment.start,
+                "end": segment.end,
+            }
+        )
+    return items
+
+
+class IndexWriterSession:
+    """One writer for a batch of documents: replaces each document's entries, commits once."""
+
+    def __init__(self, index: whoosh_index.Index):
+        self._writer = index.writer(limitmb=256)
+
+    def replace_document(self, doc: ExtractedDocument) -> None:
+        self.remove_document(doc.doc_id)
+        for item in index_items(doc):
+            self._writer.add_document(**item)
+
+    def remove_document(self, doc_id: str) -> None:
+        self._writer.delete_by_term("doc_id", doc_id)
+
+    def commit(self) -> None:
+        self._writer.commit()
+
+    def cancel(self) -> None:
+        self._writer.cancel()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    doc_id: str
+    doc_title: str
+    kind: str
+    section: str
+    text: str
+    start: int
+    end: int
+    score: float
+    highlighted: str
+
+
+SEARCH_FIELDS = ("text", "section", "doc_title")
+
+
+def search(index: whoosh_index.Index, query: str, limit: int = 10, kinds: tuple[str, ...] = ("sentence",)) -> list[SearchHit]:
+    """BM25F search in Whoosh query syntax; each hit with its matched words marked."""
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema=index.schema, group=OrGroup.factory(0.9))
+    parsed = parser.parse(query)
+    with index.searcher(weighting=scoring.BM25F()) as searcher:
+        return _collect(searcher, parsed, limit, kinds)
+
+
+def _collect(searcher: Searcher, parsed, limit: int, kinds: tuple[str, ...]) -> list[SearchHit]:
+    kind_filter = Or([Term("kind", k) for k in kinds]) if kinds else None
+    results = searcher.search(parsed, limit=limit, filter=kind_filter, terms=True)
+    results.fragmenter = WholeFragmenter()
+    results.formatter = HtmlFormatter(tagname="mark", classname="hit", termclass="term")
+    return [
+        SearchHit(
+            doc_id=hit["doc_id"],
+            doc_title=hit["doc_title"],
+            kind=hit["kind"],
+            section=hit["section"],
+            text=hit["text"],
+            start=hit["start"],
+            end=hit["end"],
+            score=float(hit.score),
+            highlighted=hit.highlights("text") or hit["text"],
+        )
+        for hit in results
+    ]

@@ -1,0 +1,1 @@
+"""Tests, gold sets, evaluation and benchmarks of the knowledge base."""

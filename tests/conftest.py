@@ -1,0 +1,98 @@
+"""Shared fixtures: the real spaCy pipeline, a snippet parser, and knowledge bases built once.
+
+``corpus_kb`` ingests ``corpus/`` through the real pipeline into a temporary folder once per
+test session; ``build_kb`` builds a fresh one from any paths for tests that change it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.nlp import load_pipeline
+from ingest.pipeline import ingest
+from ingest.segment import parse_text
+from kb.service import Service
+from kb.store import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+REF2014 = ROOT.parent / "shared" / "datasets" / "ref2014" / "case_studies.jsonl.gz"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def parse(nlp):
+    """``parse(text, doc_id="example")`` -> ParsedDocument, through the real pipeline."""
+
+    def _parse(text: str, doc_id: str = "example"):
+        return parse_text(text, nlp, doc_id)
+
+    return _parse
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory) -> KnowledgeBase:
+    """The five corpus documents ingested once; tests must not change it."""
+    knowledge_base = KnowledgeBase(tmp_path_factory.mktemp("corpus-kb"))
+    report = ingest([CORPUS], knowledge_base)
+    assert not report.errors, report.errors
+    return knowledge_base
+
+
+@pytest.fixture(scope="session")
+def service(corpus_kb) -> Service:
+    return Service(corpus_kb)
+
+
+@pytest.fixture
+def build_kb(tmp_path):
+    """``build_kb(*paths)`` -> a fresh KnowledgeBase with those paths ingested."""
+
+    def _build(*paths, folder: str = "kb") -> KnowledgeBase:
+        knowledge_base = KnowledgeBase(tmp_path / folder)
+        ingest(list(paths), knowledge_base)
+        return knowledge_base
+
+    return _build
+
+
+def ref2014_sample(target: Path, count: int, step: int = 1) -> Path:
+    """Write ``count`` REF2014 records (every ``step``-th) as a JSON-lines file; skip without the data set."""
+    if not REF2014.exists():
+        pytest.skip(f"REF2014 data set not found at {REF2014}")
+    lines = []
+    with gzip.open(REF2014, "rt", encoding="utf-8") as handle:
+        for n, line in enumerate(handle):
+            if n % step == 0:
+                lines.append(line)
+            if len(lines) == count:
+                break
+    target.write_text("".join(lines), encoding="utf-8")
+    return target
+
+
+def run_kb(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the ``kb`` command line in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "kb.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+def read_json(text: str):
+    return json.loads(text)
