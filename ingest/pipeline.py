@@ -25,10 +25,11 @@ from kb.graph_writer import document_quads
 from kb.index import IndexWriterSession
 from kb.namespaces import graph_iri
 from kb.store import GenerationWriter, KnowledgeBase
-from kb.void import write_dataset_description
+from kb.shared_graph import rebuild_shared_graph
 
 from .collect import collect
 from .errors import IngestError
+from .extract.claims import load_lexicon
 from .extract.document import EXTRACTORS_VERSION, DocumentExtractor
 from .nlp import load_pipeline, pipeline_version
 from .records import ReadDocument
@@ -120,7 +121,7 @@ def ingest(
             with knowledge_base.new_generation() as writer:
                 report.characters = _write_documents(writer, to_write, pipeline, n_process, show_progress)
                 _remove_documents(writer, report.removed)
-                write_dataset_description(writer.store)
+                rebuild_shared_graph(writer.store, load_lexicon())
                 report.generation = writer.generation.path.name
     report.seconds = time.perf_counter() - began
     return report
@@ -151,7 +152,8 @@ def _write_documents(
             started = _now()
             segmented = [segment_document(d) for d in batch]
             for parsed in parse_documents(segmented, nlp, n_process=n_process):
-                extracted = extractor.run(parsed, pipeline, started, _now())
+                extracted = extractor.run(parsed, pipeline, started)
+                extracted.ended = _now()
                 _drop_graph(writer, extracted.doc_id)
                 writer.store.bulk_extend(document_quads(extracted))
                 index.replace_document(extracted)

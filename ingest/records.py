@@ -142,6 +142,14 @@ class SegmentedDocument:
     def text(self) -> str:
         return self.canonical.text
 
+    def sentence_at(self, offset: int) -> Segment | None:
+        """The sentence containing ``offset``, if any."""
+        starts = [s.start for s in self.sentences]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
     def section_of(self, offset: int) -> Segment | None:
         """The innermost section containing ``offset``."""
         starts = [s.start for s in self.sections]

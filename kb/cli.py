@@ -121,6 +121,63 @@ def _terminal_highlight(html_fragment: str) -> str:
     return html.unescape(re.sub(r"</mark>", "]", re.sub(r"<mark[^>]*>", "[", html_fragment)))
 
 
+def cmd_entities(args) -> int:
+    entities = _service(args).entities()
+    if args.json:
+        _print_json(entities)
+        return EXIT_OK
+    for e in entities:
+        aliases = f"  (also: {', '.join(e['aliases'][:4])})" if e["aliases"] else ""
+        print(f"{e['type']:<12} {e['label']}{aliases}  [{len(e['documents'])} docs, {e['mentions']} mentions]")
+    return EXIT_OK
+
+
+def cmd_figures(args) -> int:
+    figures = _service(args).figures(args.document)
+    if args.json:
+        _print_json(figures)
+        return EXIT_OK
+    for f in figures:
+        about = " · ".join(x for x in (f["measure"], f["group"]) if x)
+        print(f"{f['document']:<34} {f['text']:<28} {f['value']:>12} {f['unit']:<9} {about}")
+    return EXIT_OK
+
+
+def cmd_claims(args) -> int:
+    claims = _service(args).claims(args.document, args.about)
+    if args.json:
+        _print_json(claims)
+        return EXIT_OK
+    for c in claims:
+        who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
+        tags = ", ".join(c["populations"])
+        print(f"[{c['kind']}{' (hedged)' if c['hedged'] else ''}] {c['text']}{who}")
+        print(f"    {c['document']} {c['start']}-{c['end']}{' · ' + c['section'] if c['section'] else ''}{' · ' + tags if tags else ''}")
+    return EXIT_OK
+
+
+def cmd_cites(args) -> int:
+    record = _service(args).cites(args.document)
+    if args.json:
+        _print_json(record)
+        return EXIT_OK
+    for kind in ("references", "sources", "footnotes"):
+        if record[kind]:
+            print(f"{kind.title()}:")
+            for entry in record[kind]:
+                doi = f"  doi:{entry['doi']}" if entry["doi"] else ""
+                print(f"  {entry['n'] or '-'}. {entry['text']}{doi}")
+    if record["pointers"]:
+        print("Pointers:")
+        for p in record["pointers"]:
+            print(f"  {p['marker']!r} at {p['start']}-{p['end']} -> {p['target'] or 'unresolved'} ({p['style']})")
+    if record["grants"]:
+        print("Grants:")
+        for g in record["grants"]:
+            print(f"  {g['title']}: {g['funder']} {g['currency'] or ''} {g['amount']:,} {g['period'] or ''}" if g["amount"] is not None else f"  {g['title']}: {g['funder']}")
+    return EXIT_OK
+
+
 def cmd_serve(args) -> int:
     from waitress import serve
 
@@ -177,6 +234,22 @@ def build_parser() -> argparse.ArgumentParser:
     show = command("show", cmd_show, "a document's metadata and canonical text")
     show.add_argument("document", metavar="DOC")
     _add_common(show)
+
+    entities = command("entities", cmd_entities, "organisations, people, places and studies, merged across documents")
+    _add_common(entities)
+
+    figures = command("figures", cmd_figures, "figures: value, unit, what they measure, for whom, compared with what")
+    figures.add_argument("--document", metavar="DOC")
+    _add_common(figures)
+
+    claims = command("claims", cmd_claims, "findings, concerns, recommendations and caveats")
+    claims.add_argument("--document", metavar="DOC")
+    claims.add_argument("--about", metavar="TERM", help="a population (carers, older people...) or a word")
+    _add_common(claims)
+
+    cites = command("cites", cmd_cites, "a document's references, corroborating sources, pointers, footnotes and grants")
+    cites.add_argument("document", metavar="DOC")
+    _add_common(cites)
 
     export = command("export", cmd_export, "dump the graph in a standard RDF format")
     export.add_argument("--format", default="trig", choices=["trig", "nquads", "turtle", "jsonld", "ntriples"])

@@ -16,12 +16,10 @@ import pyoxigraph as ox
 
 from ingest.records import ExtractedDocument, Segment, SegmentedDocument
 
-from . import namespaces as ns
 from . import __version__
-
-Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
-
-QUOTE_CONTEXT = 32  # characters of prefix and suffix kept in a TextQuoteSelector
+from . import namespaces as ns
+from .extracted_graph import extracted_triples
+from .rdf_terms import A, Triple, datetime_literal, iri, literal, selector_triples
 
 DOCUMENT_CLASSES = {
     "ref-impact-case-study": ns.FABIO.CaseStudy,
@@ -41,28 +39,6 @@ EXTRA_PREDICATES = {
 }
 
 
-def iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(str(value))
-
-
-def literal(value: object) -> ox.Literal:
-    """A literal typed by its Python type: int -> xsd:integer, float -> xsd:decimal, bool, str."""
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=iri(ns.XSD.boolean))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=iri(ns.XSD.integer))
-    if isinstance(value, float):
-        return ox.Literal(repr(round(value, 6)), datatype=iri(ns.XSD.decimal))
-    return ox.Literal(str(value))
-
-
-def datetime_literal(value: str) -> ox.Literal:
-    return ox.Literal(value, datatype=iri(ns.XSD.dateTime))
-
-
-A = iri(ns.RDF.type)
-
-
 def document_quads(doc: ExtractedDocument) -> list[ox.Quad]:
     """All quads of a document's named graph."""
     graph = iri(ns.graph_iri(doc.doc_id))
@@ -73,6 +49,7 @@ def document_triples(doc: ExtractedDocument) -> Iterator[Triple]:
     yield from _metadata(doc.segmented)
     yield from _provenance(doc)
     yield from _segments(doc.segmented)
+    yield from extracted_triples(doc)
 
 
 def _metadata(seg: SegmentedDocument) -> Iterator[Triple]:
@@ -130,23 +107,6 @@ def _provenance(doc: ExtractedDocument) -> Iterator[Triple]:
     yield software, A, iri(ns.PROV.SoftwareAgent)
     yield software, iri(ns.RDFS.label), literal(f"carekb {__version__}")
     yield software, iri(ns.SCHEMA.softwareVersion), literal(__version__)
-
-
-def selector_triples(doc_id: str, text: str, subject: ox.NamedNode, start: int, end: int) -> Iterator[Triple]:
-    """Web Annotation selectors of ``text[start:end]`` for ``subject``: position and quote."""
-    position = iri(f"{subject.value}#position")
-    quote = iri(f"{subject.value}#quote")
-    yield subject, A, iri(ns.OA.SpecificResource)
-    yield subject, iri(ns.OA.hasSource), iri(ns.document_iri(doc_id))
-    yield subject, iri(ns.OA.hasSelector), position
-    yield subject, iri(ns.OA.hasSelector), quote
-    yield position, A, iri(ns.OA.TextPositionSelector)
-    yield position, iri(ns.OA.start), literal(start)
-    yield position, iri(ns.OA.end), literal(end)
-    yield quote, A, iri(ns.OA.TextQuoteSelector)
-    yield quote, iri(ns.OA.exact), literal(text[start:end])
-    yield quote, iri(ns.OA.prefix), literal(text[max(0, start - QUOTE_CONTEXT) : start])
-    yield quote, iri(ns.OA.suffix), literal(text[end : end + QUOTE_CONTEXT])
 
 
 SEGMENT_CLASSES = {"section": ns.DOCO.Section, "paragraph": ns.DOCO.Paragraph, "sentence": ns.DOCO.Sentence}

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from . import namespaces as ns
 from .catalog import DocumentSummary, list_documents
 from .export import export
+from .extracted_reader import citation_record, list_claims, list_entities, list_figures
 from .index import SearchHit, search
 from .store import KnowledgeBase, ReadView
 
@@ -58,6 +59,31 @@ class Service:
 
     def show(self, doc_id: str) -> dict:
         return {**self.document(doc_id).to_dict(), "text": self.document_text(doc_id)}
+
+    # --- extracted records
+
+    def entities(self) -> list[dict]:
+        return list_entities(self.view.store)
+
+    def entity(self, entity_id: str) -> dict:
+        for entity in self.entities():
+            if entity["id"] == entity_id or entity["id"].rsplit("/", 1)[-1] == entity_id:
+                return entity
+        raise NotFound(f"no entity with id {entity_id!r}")
+
+    def figures(self, doc_id: str | None = None) -> list[dict]:
+        if doc_id is not None:
+            self.document(doc_id)
+        return list_figures(self.view.store, doc_id)
+
+    def claims(self, doc_id: str | None = None, about: str | None = None) -> list[dict]:
+        if doc_id is not None:
+            self.document(doc_id)
+        return list_claims(self.view.store, doc_id, about)
+
+    def cites(self, doc_id: str) -> dict:
+        self.document(doc_id)
+        return citation_record(doc_id, self.view.store)
 
     # --- search and export
 

@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 from ..records import ExtractedDocument, ParsedDocument
+from .actors import extract_actors, extract_roles, load_gazetteer
+from .citations import extract_citations
+from .claims import extract_claims, load_lexicon
+from .figures import extract_figures
+from .grants import extract_grants
 
 EXTRACTORS_VERSION = "1"  # bump when extraction output changes, so unchanged files are re-extracted
 
 
 class DocumentExtractor:
-    """Holds the loaded resources (gazetteer, lexicons) and runs the extractors on a document."""
+    """Holds the loaded resources (gazetteer, claim lexicon) and runs the extractors on a document."""
 
-    def run(self, parsed: ParsedDocument, pipeline: str, started: str, ended: str) -> ExtractedDocument:
-        return ExtractedDocument(parsed.segmented, pipeline=pipeline, started=started, ended=ended)
+    def __init__(self):
+        self.gazetteer = load_gazetteer()
+        self.lexicon = load_lexicon()
+
+    def run(self, parsed: ParsedDocument, pipeline: str, started: str) -> ExtractedDocument:
+        """All records of one document; the caller stamps ``ended`` when it is written."""
+        actors = extract_actors(parsed, self.gazetteer)
+        citations, pointers = extract_citations(parsed)
+        return ExtractedDocument(
+            parsed.segmented,
+            pipeline=pipeline,
+            started=started,
+            ended=started,
+            actors=actors,
+            roles=extract_roles(parsed, actors),
+            figures=extract_figures(parsed),
+            grants=extract_grants(parsed),
+            citations=citations,
+            pointers=pointers,
+            claims=extract_claims(parsed, actors, self.lexicon),
+        )
