@@ -30,7 +30,7 @@ def _solutions(store: ox.Store, query: str, **bindings):
 
 
 def _split(value: str | None) -> list[str]:
-    return sorted(set(value.split(SEPARATOR))) if value else []
+    return sorted(set(value.split(SEPARATOR)) - {""}) if value else []
 
 
 def _number(value: str | None) -> float | int | None:
@@ -46,7 +46,7 @@ def _document_binding(doc_id: str | None) -> dict:
 
 
 ENTITIES = """
-SELECT ?entity ?class ?label (GROUP_CONCAT(DISTINCT ?alias; separator="%s") AS ?aliases)
+SELECT ?entity ?class ?label (GROUP_CONCAT(DISTINCT COALESCE(?alias, ""); separator="%s") AS ?aliases)
        (GROUP_CONCAT(DISTINCT ?document; separator="%s") AS ?documents) (COUNT(DISTINCT ?mention) AS ?mentions)
 WHERE { GRAPH ?g {
     ?mention a kbv:ActorMention ; kbv:mentionOf ?entity ; kbv:inDocument ?doc .
@@ -118,7 +118,7 @@ def list_figures(store: ox.Store, doc_id: str | None = None) -> list[dict]:
 
 CLAIMS = """
 SELECT ?record ?document ?text ?kind ?hedged ?section ?attributed ?attributedLabel ?cue ?start ?end
-       (GROUP_CONCAT(DISTINCT ?population; separator="%s") AS ?populations)
+       (GROUP_CONCAT(DISTINCT COALESCE(STR(?population), ""); separator="%s") AS ?populations)
 WHERE { GRAPH ?g {
     ?record a kbv:Claim ; schema:text ?text ; kbv:claimKind ?kind ; kbv:hedged ?hedged .
     %s
