@@ -25,7 +25,12 @@ ENTITY_CLASSES = {
     "study": ns.KBV.Study,
 }
 AUTHOR_SEPARATOR = "; "
-CITATION_RELATIONS = {"references": ns.CITO.cites, "sources": ns.CITO.citesAsEvidence, "footnotes": ns.CITO.cites}
+CITATION_RELATIONS = {
+    "references": ns.CITO.cites,
+    "sources": ns.CITO.citesAsEvidence,
+    "footnotes": ns.CITO.cites,
+    "mentions": ns.CITO.discusses,  # a work named by its title in running text
+}
 
 
 def concept_iri(key: str) -> str:

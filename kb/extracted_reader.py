@@ -210,7 +210,7 @@ SELECT ?document ?record ?title ?funder ?funderEntity ?amount ?currency ?period 
 def citation_record(doc_id: str, store: ox.Store) -> dict:
     """A document's references, corroborating sources, pointers, footnotes and grants."""
     wanted = _document_binding(doc_id)
-    lists: dict[str, list[dict]] = {"references": [], "sources": [], "footnotes": []}
+    lists: dict[str, list[dict]] = {"references": [], "sources": [], "footnotes": [], "mentions": []}
     for row in _solutions(store, ENTRIES % SPAN, **wanted):
         lists.setdefault(row["kind"], []).append({
             "id": row["record"],
@@ -243,5 +243,6 @@ def citation_record(doc_id: str, store: ox.Store) -> dict:
         "sources": lists["sources"],
         "pointers": pointers,
         "footnotes": lists["footnotes"],
+        "mentions": lists["mentions"],
         "grants": grants,
     }

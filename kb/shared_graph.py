@@ -29,7 +29,7 @@ SELECT ?entity ?class ?label ?alt ?doc WHERE { GRAPH ?g {
 """
 
 CITED_WORKS = PREFIX_LINES + """
-SELECT DISTINCT ?work ?doc WHERE { GRAPH ?g { ?doc cito:cites|cito:citesAsEvidence ?work } }
+SELECT DISTINCT ?work ?doc WHERE { GRAPH ?g { ?doc cito:cites|cito:citesAsEvidence|cito:discusses ?work } }
 """
 
 

@@ -97,3 +97,18 @@ def test_unknown_documents_are_named(data, args, message):
 
 def test_claims_about_an_unknown_term_is_an_empty_list(data):
     assert kb_json("claims", "--about", "'; DROP ALL; --", "--json", "--data", data) == []
+
+
+def test_a_work_cited_in_one_document_and_discussed_in_another_is_one_resource(data):
+    york = kb_json("cites", "york-spsw02", "--json", "--data", data)
+    apse = kb_json("cites", "apse-briefing-09-20", "--json", "--data", data)
+    mention = next(m for m in apse["mentions"] if m["title"] == "Evaluation of the Individual Budgets Pilot Programme")
+    final_report = york["references"][0]
+    assert final_report["title"].startswith("Evaluation of the Individual Budgets Pilot Programme")
+    store_rows = run_kb(
+        "export", "--format", "nquads", "--data", data
+    ).stdout
+    work = "<https://w3id.org/carekb/id/work/title-evaluation-of-the-individual-budgets-pilot-programme>"
+    assert f"<https://w3id.org/carekb/id/doc/york-spsw02> <http://purl.org/spar/cito/cites> {work}" in store_rows
+    assert f"<https://w3id.org/carekb/id/doc/apse-briefing-09-20> <http://purl.org/spar/cito/discusses> {work}" in store_rows
+    assert mention["start"] < mention["end"]

@@ -8,8 +8,9 @@ from .citations import extract_citations
 from .claims import extract_claims, load_lexicon
 from .figures import extract_figures
 from .grants import extract_grants
+from .title_mentions import extract_title_mentions
 
-EXTRACTORS_VERSION = "1"  # bump when extraction output changes, so unchanged files are re-extracted
+EXTRACTORS_VERSION = "2"  # bump when extraction output changes, so unchanged files are re-extracted
 
 
 class DocumentExtractor:
@@ -32,7 +33,7 @@ class DocumentExtractor:
             roles=extract_roles(parsed, actors),
             figures=extract_figures(parsed),
             grants=extract_grants(parsed),
-            citations=citations,
+            citations=citations + extract_title_mentions(parsed),
             pointers=pointers,
             claims=extract_claims(parsed, actors, self.lexicon),
         )
