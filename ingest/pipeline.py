@@ -4,7 +4,10 @@ read -> normalise and segment -> spaCy (one ``nlp.pipe`` pass per batch) -> extr
 the document's named graph and its index entries. Unchanged files (same SHA-256, same
 pipeline version) are skipped; a changed file replaces only its own graph and index entries;
 ``prune`` removes documents whose files are gone. All writes go to a new generation that becomes
-current only when the whole ingest succeeded (see ``kb.store``).
+current only when the whole ingest succeeded (see ``kb.store``). With a remote store, graphs are
+replaced in the store as the ingest goes (one atomic request per document); the ids it is about to
+write are recorded first, and an ingest that finds ids left by one that failed rewrites those
+documents, or finishes their removal, even when their files are unchanged.
 """
 
 from __future__ import annotations
@@ -34,8 +37,6 @@ from .extract.document import EXTRACTORS_VERSION, DocumentExtractor
 from .nlp import load_pipeline, pipeline_version
 from .records import ReadDocument
 from .segment import parse_documents, segment_document
-
-BATCH_DOCUMENTS = 64
 
 
 @dataclass
@@ -106,25 +107,35 @@ def ingest(
                 on_error(error)
         pipeline = current_pipeline()
         existing = _existing(knowledge_base)
+        pending = knowledge_base.pending_documents()
         to_write: list[ReadDocument] = []
         for document in collected.documents:
             known = existing.get(document.doc_id)
-            if known and known.sha256 == document.sha256 and known.pipeline == pipeline:
+            if known and document.doc_id not in pending and known.sha256 == document.sha256 and known.pipeline == pipeline:
                 report.unchanged.append(document.doc_id)
             else:
                 (report.updated if known else report.added).append(document.doc_id)
                 to_write.append(document)
+        collected_ids = {d.doc_id for d in collected.documents}
         if prune:
-            ingested = {d.doc_id for d in collected.documents}
-            report.removed = [s.id for s in existing.values() if s.id not in ingested and _source_gone(s)]
-        if report.changed:
+            report.removed = [s.id for s in existing.values() if s.id not in collected_ids and _source_gone(s)]
+        gone = sorted(pending - collected_ids - set(existing))  # graphs an interrupted ingest removed
+        if report.changed or pending:
+            _mark_pending(knowledge_base, pending | {d.doc_id for d in to_write} | set(report.removed))
             with knowledge_base.new_generation() as writer:
                 report.characters = _write_documents(writer, to_write, pipeline, n_process, show_progress)
-                _remove_documents(writer, report.removed)
+                _remove_documents(writer, report.removed + gone)
                 rebuild_shared_graph(writer.store, load_lexicon())
                 report.generation = writer.generation.path.name
+            _mark_pending(knowledge_base, (pending - collected_ids - set(report.removed)) & set(existing))
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _mark_pending(knowledge_base: KnowledgeBase, doc_ids: set[str]) -> None:
+    """Record the documents whose remote graphs may not match the index (nothing for an embedded store)."""
+    if knowledge_base.remote() is not None:
+        knowledge_base.set_pending_documents(doc_ids)
 
 
 def _existing(knowledge_base: KnowledgeBase) -> dict[str, DocumentSummary]:
@@ -146,19 +157,21 @@ def _write_documents(
         total=len(documents), unit="doc", desc="ingest", file=sys.stderr,
         disable=(not show_progress) if show_progress is not None else None,
     )
+    started: dict[str, str] = {}
+
+    def segmented():
+        for document in documents:
+            started[document.doc_id] = _now()
+            yield segment_document(document)
+
     try:
-        for start in range(0, len(documents), BATCH_DOCUMENTS):
-            batch = documents[start : start + BATCH_DOCUMENTS]
-            started = _now()
-            segmented = [segment_document(d) for d in batch]
-            for parsed in parse_documents(segmented, nlp, n_process=n_process):
-                extracted = extractor.run(parsed, pipeline, started)
-                extracted.ended = _now()
-                _drop_graph(writer, extracted.doc_id)
-                writer.store.bulk_extend(document_quads(extracted))
-                index.replace_document(extracted)
-                characters += len(parsed.text)
-                progress.update(1)
+        for parsed in parse_documents(segmented(), nlp, n_process=n_process):
+            extracted = extractor.run(parsed, pipeline, started.pop(parsed.doc_id))
+            extracted.ended = _now()
+            writer.replace_graph(ox.NamedNode(graph_iri(extracted.doc_id)), document_quads(extracted))
+            index.replace_document(extracted)
+            characters += len(parsed.text)
+            progress.update(1)
         index.commit()
     except BaseException:
         index.cancel()

@@ -10,6 +10,7 @@ citations. Every span is ``[start, end)`` into the canonical text.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 
 
@@ -150,10 +151,13 @@ class SegmentedDocument:
             return self.sentences[i]
         return None
 
+    @functools.cached_property
+    def _section_starts(self) -> list[int]:
+        return [s.start for s in self.sections]
+
     def section_of(self, offset: int) -> Segment | None:
         """The innermost section containing ``offset``."""
-        starts = [s.start for s in self.sections]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self._section_starts, offset) - 1
         while i >= 0:
             if self.sections[i].start <= offset < self.sections[i].end:
                 return self.sections[i]
@@ -276,6 +280,36 @@ class ActorRole:
 
 
 @dataclass(frozen=True)
+class TopicMention:
+    """A topic a claim concerns and the wording (or "section: <heading>") that named it."""
+
+    topic: str  # a topic key from ingest/data/topics.toml
+    cue: str
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What a claim says about one population on one topic, with the words behind each part."""
+
+    population: str
+    topic: str
+    direction: str  # better, worse, no difference, mixed, descriptive
+    direction_cue: str | None  # None: no cue, so descriptive
+    topic_cue: str
+    population_cue: str | None = None  # set when a wording implies the population rather than naming it
+
+
+@dataclass(frozen=True)
+class ClaimAssessment:
+    """A claim classified for the evidence map (ingest/extract/evidence.py)."""
+
+    evidence_kind: str  # trial or evaluation finding, survey, staff or provider report, commentary or opinion, guidance
+    evidence_cue: str
+    topics: tuple[TopicMention, ...] = ()
+    judgements: tuple[Judgement, ...] = ()
+
+
+@dataclass(frozen=True)
 class Claim:
     """A sentence-level statement: a finding, concern, recommendation or caveat."""
 
@@ -289,6 +323,7 @@ class Claim:
     section: str | None = None
     hedged: bool = False
     cue: str | None = None  # the words that decided the kind
+    assessment: ClaimAssessment | None = None  # topics, directions and evidence kind, for the evidence map
 
 
 @dataclass

@@ -63,25 +63,37 @@ def _section_start(doc: SegmentedDocument, offset: int) -> int | None:
 def parse_documents(
     documents: Iterable[SegmentedDocument], nlp: Language, n_process: int = 1, batch_size: int = 256
 ) -> Iterator[ParsedDocument]:
-    """Run spaCy once over the text blocks of all ``documents``; yield each parsed, in order."""
-    documents = list(documents)
-    items = [
-        (doc_index, block)
-        for doc_index, doc in enumerate(documents)
-        for block in doc.canonical.blocks
-        if block.kind in TEXT_BLOCKS
-    ]
-    texts = (documents[i].text[b.start : b.end] for i, b in items)
-    parsed = [ParsedDocument(doc) for doc in documents]
-    for (doc_index, block), spacy_doc in zip(items, nlp.pipe(texts, n_process=n_process, batch_size=batch_size)):
-        target = parsed[doc_index]
-        target.block_docs.append((block, spacy_doc))
-        section_start = _section_start(target.segmented, block.start)
-        target.segmented.sentences.extend(
-            Segment("sentence", block.start + start, block.start + end, section_start=section_start)
-            for start, end in _sentences(spacy_doc)
-        )
-    yield from parsed
+    """Run spaCy once, streaming, over the text blocks of all ``documents`` (one ``nlp.pipe``, so
+    worker processes start once); yield each document parsed, in order, as soon as it is complete."""
+    pending: dict[int, tuple[ParsedDocument, int]] = {}  # doc index -> (parsed so far, blocks awaited)
+
+    def blocks() -> Iterator[tuple[str, tuple[int, int]]]:
+        for doc_index, doc in enumerate(documents):
+            text_blocks = [(i, b) for i, b in enumerate(doc.canonical.blocks) if b.kind in TEXT_BLOCKS]
+            pending[doc_index] = (ParsedDocument(doc), len(text_blocks))
+            for block_index, block in text_blocks:
+                yield doc.text[block.start : block.end], (doc_index, block_index)
+
+    next_index = 0
+    for spacy_doc, (doc_index, block_index) in nlp.pipe(blocks(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+        target, awaited = pending[doc_index]
+        _add_block(target, target.segmented.canonical.blocks[block_index], spacy_doc)
+        pending[doc_index] = (target, awaited - 1)
+        while next_index in pending and pending[next_index][1] == 0:
+            yield pending.pop(next_index)[0]
+            next_index += 1
+    while next_index in pending:  # documents with no text block to parse
+        yield pending.pop(next_index)[0]
+        next_index += 1
+
+
+def _add_block(target: ParsedDocument, block: Block, spacy_doc) -> None:
+    target.block_docs.append((block, spacy_doc))
+    section_start = _section_start(target.segmented, block.start)
+    target.segmented.sentences.extend(
+        Segment("sentence", block.start + start, block.start + end, section_start=section_start)
+        for start, end in _sentences(spacy_doc)
+    )
 
 
 def _sentences(spacy_doc) -> Iterator[tuple[int, int]]:

@@ -1,7 +1,8 @@
 """The ``kb`` command line: ingest, inspect, search, export and serve the knowledge base.
 
-Every subcommand takes ``--data DIR`` (else ``KB_DATA``, else ``var/kb``) and, where it prints
-records, ``--json`` for machine-readable output. Errors are one line on stderr naming what is
+Every subcommand takes ``--data DIR`` (else ``KB_DATA``, else ``var/kb``), ``--store URL`` for a
+graph in a SPARQL 1.1 store (else ``KB_STORE``) and, where it prints records, ``--json`` for
+machine-readable output. Errors are one line on stderr naming what is
 wrong; the exit status is 0 on success, 1 when something failed or was skipped, 2 on bad usage.
 """
 
@@ -15,6 +16,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .citation_export import FORMATS as CITATION_FORMATS
+from .citation_export import render as render_citations
 from .service import NotFound, Service
 from .store import KnowledgeBase, KnowledgeBaseError
 
@@ -30,8 +33,12 @@ def _error(message: str) -> None:
     print(f"kb: {message}", file=sys.stderr)
 
 
+def _knowledge_base(args) -> KnowledgeBase:
+    return KnowledgeBase(args.data, args.store)
+
+
 def _service(args) -> Service:
-    return Service(KnowledgeBase(args.data))
+    return Service(_knowledge_base(args))
 
 
 # --- subcommands
@@ -43,7 +50,7 @@ def cmd_ingest(args) -> int:
     paths = args.paths or ["corpus"]
     report = ingest(
         paths,
-        KnowledgeBase(args.data),
+        _knowledge_base(args),
         prune=args.prune,
         n_process=args.processes,
         on_error=lambda e: _error(f"skipped {e.path}: {e.reason}"),
@@ -157,25 +164,24 @@ def cmd_claims(args) -> int:
 
 
 def cmd_cites(args) -> int:
-    record = _service(args).cites(args.document)
-    if args.json:
-        _print_json(record)
-        return EXIT_OK
-    for kind in ("references", "sources", "footnotes"):
-        if record[kind]:
-            print(f"{kind.title()}:")
-            for entry in record[kind]:
-                doi = f"  doi:{entry['doi']}" if entry["doi"] else ""
-                print(f"  {entry['n'] or '-'}. {entry['text']}{doi}")
-    if record["pointers"]:
-        print("Pointers:")
-        for p in record["pointers"]:
-            print(f"  {p['marker']!r} at {p['start']}-{p['end']} -> {p['target'] or 'unresolved'} ({p['style']})")
-    if record["grants"]:
-        print("Grants:")
-        for g in record["grants"]:
-            print(f"  {g['title']}: {g['funder']} {g['currency'] or ''} {g['amount']:,} {g['period'] or ''}" if g["amount"] is not None else f"  {g['title']}: {g['funder']}")
+    if args.all == (args.document is not None):
+        raise ValueError("give a document id or --all, not both" if args.all else "give a document id or --all")
+    fmt = _cites_format(args)
+    records = _service(args).citation_traces(args.document)
+    if fmt == "json":
+        _print_json(records if args.all else records[0])
+    else:
+        sys.stdout.write(render_citations(records, fmt))
     return EXIT_OK
+
+
+def _cites_format(args) -> str:
+    """--format, else json for --json or when stdout is not a terminal, else the trace."""
+    if args.json and args.format not in (None, "json"):
+        raise ValueError(f"--json means --format json, not --format {args.format}")
+    if args.json:
+        return "json"
+    return args.format or ("trace" if sys.stdout.isatty() else "json")
 
 
 def cmd_serve(args) -> int:
@@ -183,7 +189,8 @@ def cmd_serve(args) -> int:
 
     from web import create_app
 
-    app = create_app({"KB_DATA": str(KnowledgeBase(args.data).path)})
+    knowledge_base = _knowledge_base(args)
+    app = create_app({"KB_DATA": str(knowledge_base.path), "KB_STORE": knowledge_base.store_url})
     print(f"serving the knowledge base at http://{args.host}:{args.port}/", file=sys.stderr)
     serve(app, host=args.host, port=args.port, threads=args.threads)
     return EXIT_OK
@@ -209,6 +216,10 @@ def _count(low: int, high: int) -> Callable[[str], int]:
 
 def _add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     parser.add_argument("--data", metavar="DIR", help="knowledge base folder (default: $KB_DATA or var/kb)")
+    parser.add_argument(
+        "--store", metavar="URL",
+        help="SPARQL 1.1 store holding the graph (default: $KB_STORE, else the one the folder records, else embedded)",
+    )
     if json_flag:
         parser.add_argument("--json", action="store_true", help="machine-readable JSON output")
 
@@ -248,7 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(claims)
 
     cites = command("cites", cmd_cites, "a document's references, corroborating sources, pointers, footnotes and grants")
-    cites.add_argument("document", metavar="DOC")
+    cites.add_argument("document", metavar="DOC", nargs="?")
+    cites.add_argument("--all", action="store_true", help="every REF impact case study in the knowledge base")
+    cites.add_argument("--format", choices=["json", *CITATION_FORMATS], help="default: trace on a terminal, else json")
     _add_common(cites)
 
     export = command("export", cmd_export, "dump the graph in a standard RDF format")
@@ -270,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_count(1, 65535), default=8000)
     serve.add_argument("--threads", type=_count(1, 64), default=8)
     _add_common(serve, json_flag=False)
+
+    from .cli_sparql import add_sparql_command  # `kb sparql` lives in its own module
+
+    add_sparql_command(commands, _add_common, _count)
+    from .cli_evidence import add_evidence_command  # `kb evidence` too
+
+    add_evidence_command(commands, _add_common)
     return parser
 
 

@@ -51,3 +51,19 @@ def export(store: ox.Store, fmt: str, output: BinaryIO, doc_id: str | None = Non
         store.dump(output, rdf_format, prefixes=prefixes)
     else:
         ox.serialize(store.query(UNION_QUERY), output, rdf_format, prefixes=prefixes)
+
+
+DESCRIBE_QUERY = """CONSTRUCT { ?s ?p ?o } WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(?s = ?resource || STRSTARTS(STR(?s), CONCAT(STR(?resource), "#")))
+}"""
+
+
+def describe(store: ox.Store, resource: str) -> list[ox.Triple]:
+    """What every graph says about ``resource`` (and its ``#fragment`` parts, such as selectors)."""
+    query = DESCRIBE_QUERY.replace("?resource", f"<{ox.NamedNode(resource).value}>")
+    return list(dict.fromkeys(store.query(query)))
+
+
+def serialize_triples(triples: list[ox.Triple], fmt: str) -> bytes:
+    return ox.serialize(triples, format=FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from ingest.ids import slugify
-from ingest.records import ActorMention, CitationEntry, Claim, ExtractedDocument, Figure, Grant, Pointer
+from ingest.records import ActorMention, CitationEntry, Claim, ClaimAssessment, ExtractedDocument, Figure, Grant, Pointer
 
 from . import namespaces as ns
 from .rdf_terms import A, Triple, iri, literal, selector_triples
@@ -276,4 +276,27 @@ def _claim(doc: ExtractedDocument, claim: Claim, spans: _SpanResources) -> Itera
         yield node, iri(ns.KBV.sectionTitle), literal(claim.section)
     if claim.cue:
         yield node, iri(ns.KBV.cue), literal(claim.cue)
+    if claim.assessment:
+        yield from _assessment(node, claim.assessment)
     yield from _derived(node, spans, "sentence", claim.start, claim.end, "rules:claim-cues")
+
+
+def _assessment(node: ox.NamedNode, assessment: ClaimAssessment) -> Iterator[Triple]:
+    """A claim's topics and evidence kind, and one kbv:Judgement per population and topic: the
+    direction and the words that decided it (ingest/extract/evidence.py)."""
+    yield node, iri(ns.KBV.evidenceKind), literal(assessment.evidence_kind)
+    yield node, iri(ns.KBV.evidenceCue), literal(assessment.evidence_cue)
+    for mention in assessment.topics:
+        yield node, iri(ns.KBV.aboutTopic), iri(concept_iri(mention.topic))
+    for judgement in assessment.judgements:
+        item = iri(f"{node.value}/judgement/{judgement.population}/{judgement.topic}")
+        yield node, iri(ns.KBV.judgement), item
+        yield item, A, iri(ns.KBV.Judgement)
+        yield item, iri(ns.KBV.forPopulation), iri(concept_iri(judgement.population))
+        yield item, iri(ns.KBV.onTopic), iri(concept_iri(judgement.topic))
+        yield item, iri(ns.KBV.direction), literal(judgement.direction)
+        yield item, iri(ns.KBV.topicCue), literal(judgement.topic_cue)
+        if judgement.direction_cue:
+            yield item, iri(ns.KBV.directionCue), literal(judgement.direction_cue)
+        if judgement.population_cue:
+            yield item, iri(ns.KBV.populationCue), literal(judgement.population_cue)

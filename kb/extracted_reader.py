@@ -174,7 +174,7 @@ def _is_about(claim: dict, term: str) -> bool:
 
 
 ENTRIES = """
-SELECT ?document ?record ?kind ?n ?text ?title ?year ?doi ?url ?container ?publisher ?authors ?start ?end WHERE { GRAPH ?g {
+SELECT ?document ?record ?kind ?n ?text ?work ?title ?year ?doi ?url ?container ?publisher ?authors ?start ?end WHERE { GRAPH ?g {
     ?record a biro:BibliographicReference ; c4o:hasContent ?text ; dcterms:isPartOf ?list .
     ?list kbv:listKind ?kind .
     %s
@@ -216,6 +216,7 @@ def citation_record(doc_id: str, store: ox.Store) -> dict:
             "id": row["record"],
             "n": row["n"],
             "text": row["text"],
+            "work": row["work"],
             "authors": row["authors"].split(AUTHOR_SEPARATOR) if row["authors"] else [],
             "year": row["year"],
             "title": row["title"],
@@ -246,3 +247,92 @@ def citation_record(doc_id: str, store: ox.Store) -> dict:
         "mentions": lists["mentions"],
         "grants": grants,
     }
+
+
+MENTIONS = """
+SELECT ?document ?record ?entity ?label ?method ?start ?end WHERE { GRAPH ?g {
+    ?record a kbv:ActorMention ; kbv:mentionOf ?entity ; kbv:extractionMethod ?method .
+    %s
+    ?entity skos:prefLabel ?label .
+} } ORDER BY ?start
+"""
+
+
+def list_mentions(store: ox.Store, doc_id: str) -> list[dict]:
+    """A document's actor mentions with their entity and offsets."""
+    return [
+        {"id": row["record"], "entity": row["entity"], "label": row["label"], "method": row["method"],
+         "start": int(row["start"]), "end": int(row["end"])}
+        for row in _solutions(store, MENTIONS % SPAN, **_document_binding(doc_id))
+    ]
+
+
+ENTITY_MENTIONS = """
+SELECT ?entity ?document ?sentenceStart ?sentenceEnd (COUNT(?record) AS ?n) WHERE { GRAPH ?g {
+    ?record kbv:mentionOf ?entity .
+    %s
+    ?sentence a doco:Sentence ; oa:hasSelector ?sp . ?sp oa:start ?sentenceStart ; oa:end ?sentenceEnd .
+    FILTER(?sentenceStart <= ?start && ?end <= ?sentenceEnd)
+} } GROUP BY ?entity ?document ?sentenceStart ?sentenceEnd ORDER BY ?document ?sentenceStart
+"""
+
+ENTITY_ROLES = """
+SELECT ?entity ?document ?role ?agent ?agentLabel ?object ?objectLabel ?objectText ?start ?end WHERE { GRAPH ?g {
+    ?record a kbv:ActorRole ; kbv:agent ?agent ; kbv:roleName ?role ; kbv:roleObjectText ?objectText .
+    %s
+    OPTIONAL { ?agent skos:prefLabel ?agentLabel }
+    OPTIONAL { ?record kbv:roleObject ?object OPTIONAL { ?object skos:prefLabel ?objectLabel } }
+} FILTER(?agent = ?entity || (BOUND(?object) && ?object = ?entity)) } ORDER BY ?document ?start
+"""  # the FILTER outside GRAPH: a remote store binds ?entity by a VALUES block beside it
+
+
+def entity_sentences(store: ox.Store, entity_iri: str) -> list[dict]:
+    """The sentences that mention an entity, per document, with offsets."""
+    return [
+        {"document": row["document"], "start": int(row["sentenceStart"]), "end": int(row["sentenceEnd"]), "mentions": int(row["n"])}
+        for row in _solutions(store, ENTITY_MENTIONS % SPAN, entity=ox.NamedNode(entity_iri))
+    ]
+
+
+def entity_roles(store: ox.Store, entity_iri: str) -> list[dict]:
+    """The roles the texts state with the entity as agent or object."""
+    roles: dict[tuple, dict] = {}
+    for row in _solutions(store, ENTITY_ROLES % SPAN, entity=ox.NamedNode(entity_iri)):
+        key = (row["document"], row["start"], row["role"], row["agent"], row["objectText"])
+        roles.setdefault(key, {
+            "document": row["document"], "role": row["role"],
+            "agent": row["agent"], "agent_label": row["agentLabel"],
+            "object": row["object"], "object_label": row["objectLabel"], "object_text": row["objectText"],
+            "start": int(row["start"]), "end": int(row["end"]),
+        })
+    return list(roles.values())
+
+
+WORK_DOCUMENTS = """
+SELECT ?work ?document WHERE { GRAPH <%s> { ?work dcterms:isReferencedBy ?doc } GRAPH ?g { ?doc dcterms:identifier ?document } }
+""" % ns.SHARED_GRAPH
+
+
+def work_documents(store: ox.Store) -> dict[str, list[str]]:
+    """Every cited or discussed work (and every entity) with the documents that refer to it."""
+    found: dict[str, list[str]] = {}
+    for row in _solutions(store, WORK_DOCUMENTS):
+        found.setdefault(row["work"], []).append(row["document"])
+    return {work: sorted(set(docs)) for work, docs in found.items()}
+
+
+SECTIONS = """
+SELECT ?document ?title ?start WHERE { GRAPH ?g {
+    ?section a doco:Section ; dcterms:title ?title ; oa:hasSource ?doc ; oa:hasSelector ?position .
+    ?doc dcterms:identifier ?document .
+    ?position oa:start ?start .
+} } ORDER BY ?start
+"""
+
+
+def list_headings(store: ox.Store, doc_id: str) -> list[dict]:
+    """The section headings of a document: title and the span of its text."""
+    return [
+        {"title": row["title"], "start": int(row["start"]), "end": int(row["start"]) + len(row["title"])}
+        for row in _solutions(store, SECTIONS, **_document_binding(doc_id))
+    ]

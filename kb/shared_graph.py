@@ -1,7 +1,7 @@
 """The shared graph: what spans documents, rebuilt from the document graphs after every ingest.
 
 It holds the VoID description, the population concept scheme (SKOS, from the claim lexicon),
-one summary per merged entity (one preferred label, every alternative label, the documents that
+the topic concept scheme (SKOS, from ``ingest/data/topics.toml``), one summary per merged entity (one preferred label, every alternative label, the documents that
 mention it) and, for every cited work, the documents that cite it. Document graphs stay the
 source of truth; this graph is derived and replaced whole.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ingest.extract.claims import ClaimLexicon
+from ingest.extract.evidence import Topic, load_topics
 
 from . import namespaces as ns
 from .catalog import PREFIX_LINES
@@ -19,6 +20,7 @@ from .rdf_terms import A, Triple, iri, literal
 from .void import dataset_description
 
 POPULATION_SCHEME = f"{ns.ID}concept/populations"
+TOPIC_SCHEME = f"{ns.ID}concept/topics"
 
 ENTITY_LABELS = PREFIX_LINES + """
 SELECT ?entity ?class ?label ?alt ?doc WHERE { GRAPH ?g {
@@ -35,7 +37,7 @@ SELECT DISTINCT ?work ?doc WHERE { GRAPH ?g { ?doc cito:cites|cito:citesAsEviden
 
 def rebuild_shared_graph(store: ox.Store, lexicon: ClaimLexicon) -> None:
     shared = ox.NamedNode(ns.SHARED_GRAPH)
-    triples = dataset_description(store) + population_scheme(lexicon) + _entities(store) + _works(store)
+    triples = dataset_description(store) + population_scheme(lexicon) + topic_scheme(load_topics()) + _entities(store) + _works(store)
     if store.contains_named_graph(shared):
         store.clear_graph(shared)
     store.extend(ox.Quad(s, p, o, shared) for s, p, o in dict.fromkeys(triples))
@@ -56,6 +58,26 @@ def population_scheme(lexicon: ClaimLexicon) -> list[Triple]:
             (concept, iri(ns.SKOS.prefLabel), literal(population.label)),
         ]
         triples += [(concept, iri(ns.SKOS.altLabel), literal(term)) for term in population.terms if term != population.label]
+    return triples
+
+
+def topic_scheme(topics: tuple[Topic, ...]) -> list[Triple]:
+    """The topics of the evidence map as a SKOS scheme, like the populations', with each note."""
+    scheme = iri(TOPIC_SCHEME)
+    triples: list[Triple] = [
+        (scheme, A, iri(ns.SKOS.ConceptScheme)),
+        (scheme, iri(ns.SKOS.prefLabel), literal("Topics")),
+    ]
+    for topic in topics:
+        concept = iri(concept_iri(topic.key))
+        triples += [
+            (concept, A, iri(ns.SKOS.Concept)),
+            (concept, iri(ns.SKOS.inScheme), scheme),
+            (concept, iri(ns.SKOS.notation), literal(topic.key)),
+            (concept, iri(ns.SKOS.prefLabel), literal(topic.label)),
+            (concept, iri(ns.SKOS.scopeNote), literal(topic.note)),
+        ]
+        triples += [(concept, iri(ns.SKOS.altLabel), literal(term)) for term in topic.wordings if term != topic.label]
     return triples
 
 

@@ -9,15 +9,24 @@ lets one ingest run at a time.
 
 Readers open the current generation read-only, as an rdflib ``Dataset`` on the Oxigraph store
 (``oxrdflib``) for SPARQL and as a Whoosh index for full text.
+
+With a remote store (``store_url``: ``--store URL``, else ``KB_STORE``) the graph lives in that
+SPARQL 1.1 store (see ``kb.remote_store``) and generations hold only the index and a
+``remote-store.json`` naming the store's endpoints, so a folder remembers its store. An ingest then
+replaces each changed document's graph in the store with one atomic request as it goes, and
+switches ``CURRENT`` (the index) at the end: readers may see new graphs with the old index until
+then, and an ingest that fails part-way leaves the graphs it wrote, which the next ingest rewrites
+(their ids are kept in ``remote-pending.json`` until an ingest has rewritten them).
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,16 +35,16 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
 
+from .errors import KnowledgeBaseError
 from .index import create_index, open_index
+from .remote_store import RemoteStore
 
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
 LOCK = "ingest.lock"
+PENDING = "remote-pending.json"
 KEEP_GENERATIONS = 2  # the current one and the one before, which readers may still hold open
-
-
-class KnowledgeBaseError(Exception):
-    """The knowledge base folder is missing, empty or busy."""
+STORE_ENDPOINTS = {"query_url": "KB_STORE_QUERY", "update_url": "KB_STORE_UPDATE", "store_url": "KB_STORE_GSP"}
 
 
 class IngestInProgress(KnowledgeBaseError):
@@ -47,9 +56,15 @@ def resolve_data_dir(data: str | os.PathLike | None) -> Path:
     return Path(data or os.environ.get("KB_DATA") or "var/kb")
 
 
+def remote_store(url: str) -> RemoteStore:
+    """The store at ``url``, with the endpoints ``KB_STORE_QUERY``, ``KB_STORE_UPDATE`` and
+    ``KB_STORE_GSP`` name (else Oxigraph server's: ``URL/query``, ``URL/update``, ``URL/store``)."""
+    return RemoteStore(url, **{key: os.environ.get(name) for key, name in STORE_ENDPOINTS.items()})
+
+
 @dataclass
 class Generation:
-    """One complete generation: its store and index folders."""
+    """One complete generation: its store (or the record of its remote store) and index folders."""
 
     path: Path
 
@@ -61,12 +76,30 @@ class Generation:
     def index_path(self) -> Path:
         return self.path / "index"
 
+    @property
+    def remote_record(self) -> Path:
+        return self.path / "remote-store.json"
+
+    def is_complete(self) -> bool:
+        return self.store_path.is_dir() or self.remote_record.is_file()
+
+    def recorded_store(self) -> RemoteStore | None:
+        """The remote store this generation's graph is in, or None if it has its own store."""
+        if not self.remote_record.is_file():
+            return None
+        return RemoteStore(**json.loads(self.remote_record.read_text(encoding="utf-8")))
+
+    def record_store(self, store: RemoteStore) -> None:
+        endpoints = {"url": store.url, **{key: getattr(store, key) for key in STORE_ENDPOINTS}}
+        self.remote_record.write_text(json.dumps(endpoints, indent=2) + "\n", encoding="utf-8")
+
 
 class KnowledgeBase:
-    """A knowledge-base folder and its generations."""
+    """A knowledge-base folder and its generations; its graph embedded, or in the store at ``store_url``."""
 
-    def __init__(self, data_dir: str | os.PathLike | None = None):
+    def __init__(self, data_dir: str | os.PathLike | None = None, store_url: str | None = None):
         self.path = resolve_data_dir(data_dir)
+        self.store_url = store_url or os.environ.get("KB_STORE") or None
 
     def current(self) -> Generation | None:
         """The current generation, or None if nothing was ever ingested."""
@@ -75,7 +108,7 @@ class KnowledgeBase:
         except FileNotFoundError:
             return None
         generation = Generation(self.path / GENERATIONS / name)
-        return generation if generation.store_path.is_dir() else None
+        return generation if generation.is_complete() else None
 
     def current_name(self) -> str | None:
         generation = self.current()
@@ -90,7 +123,41 @@ class KnowledgeBase:
             raise KnowledgeBaseError(
                 f"no knowledge base in {self.path}: run `kb ingest corpus --data {self.path}` first"
             )
-        return ReadView(generation)
+        return ReadView(generation, self._reader_store(generation))
+
+    def remote(self) -> RemoteStore | None:
+        """The remote store holding the graph: the configured one, else the one the current
+        generation records; None when the graph is embedded."""
+        if self.store_url:
+            return remote_store(self.store_url)
+        generation = self.current()
+        return generation.recorded_store() if generation else None
+
+    def _reader_store(self, generation: Generation) -> ox.Store | RemoteStore:
+        if generation.recorded_store() is not None:
+            return self.remote()
+        if self.store_url:
+            raise KnowledgeBaseError(
+                f"{self.path} keeps its graph in its own folder, not in the store at {self.store_url}: "
+                "use another --data folder for a remote store"
+            )
+        return ox.Store.read_only(str(generation.store_path))
+
+    def pending_documents(self) -> set[str]:
+        """Ids of documents whose remote graphs an ingest began to write or remove but did not finish."""
+        try:
+            return set(json.loads((self.path / PENDING).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return set()
+
+    def set_pending_documents(self, doc_ids: set[str]) -> None:
+        path = self.path / PENDING
+        if not doc_ids:
+            path.unlink(missing_ok=True)
+            return
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(sorted(doc_ids)), encoding="utf-8")
+        os.replace(temporary, path)
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -125,7 +192,7 @@ class KnowledgeBase:
         target.path.mkdir()
         writer = None
         try:
-            writer = GenerationWriter.copy_of(self.current(), target)
+            writer = GenerationWriter.copy_of(self.current(), target, self.remote())
             yield writer
             writer.close()
             self._switch_to(name)
@@ -161,22 +228,44 @@ class KnowledgeBase:
 
 
 class GenerationWriter:
-    """Write access to a new generation: the Oxigraph store and the Whoosh index."""
+    """Write access to a new generation: the Oxigraph store (or the remote store) and the Whoosh index."""
 
-    def __init__(self, generation: Generation):
+    def __init__(self, generation: Generation, store: ox.Store | RemoteStore):
         self.generation = generation
-        self.store = ox.Store(str(generation.store_path))
+        self.store = store
         self.index = open_index(generation.index_path)
 
     @classmethod
-    def copy_of(cls, source: Generation | None, target: Generation) -> "GenerationWriter":
+    def copy_of(cls, source: Generation | None, target: Generation, remote: RemoteStore | None = None) -> "GenerationWriter":
+        if remote is not None:
+            return cls._remote_copy_of(source, target, remote)
         if source is None:
             ox.Store(str(target.store_path)).flush()
             create_index(target.index_path)
         else:
             ox.Store.read_only(str(source.store_path)).backup(str(target.store_path))
             shutil.copytree(source.index_path, target.index_path)
-        return cls(target)
+        return cls(target, ox.Store(str(target.store_path)))
+
+    @classmethod
+    def _remote_copy_of(cls, source: Generation | None, target: Generation, remote: RemoteStore) -> "GenerationWriter":
+        """A copy of the index only: the graph stays in the remote store (checked to answer first)."""
+        remote.check()
+        if source is None:
+            create_index(target.index_path)
+        else:
+            shutil.copytree(source.index_path, target.index_path)
+        target.record_store(remote)
+        return cls(target, remote)
+
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
+        """Make the named graph ``graph`` hold ``quads`` (all in it): one request to a remote store."""
+        if isinstance(self.store, RemoteStore):
+            self.store.replace_graph(graph, (quad.triple for quad in quads))
+            return
+        if self.store.contains_named_graph(graph):
+            self.store.remove_graph(graph)
+        self.store.bulk_extend(quads)
 
     def close(self) -> None:
         if self.store is not None:
@@ -186,17 +275,22 @@ class GenerationWriter:
 
 
 class ReadView:
-    """Read-only access to one generation: pyoxigraph store, rdflib Dataset and Whoosh index."""
+    """Read-only access to one generation: pyoxigraph store (or remote store), rdflib Dataset and Whoosh index."""
 
-    def __init__(self, generation: Generation):
+    def __init__(self, generation: Generation, store: ox.Store | RemoteStore):
         self.generation = generation
-        self.store = ox.Store.read_only(str(generation.store_path))
+        self.store = store
         self._dataset: Dataset | None = None
         self._index = None
 
     @property
     def name(self) -> str:
         return self.generation.path.name
+
+    @property
+    def query_target(self) -> str | RemoteStore:
+        """What the SPARQL runner queries: the embedded store's folder, or the remote store."""
+        return self.store if isinstance(self.store, RemoteStore) else str(self.generation.store_path)
 
     @property
     def dataset(self) -> Dataset:
@@ -206,7 +300,12 @@ class ReadView:
         return self._dataset
 
     def graph(self, iri: str) -> Graph:
-        """One named graph, read through rdflib (without creating it when absent)."""
+        """One named graph, read through rdflib (without creating it when absent); from a remote
+        store, a copy in memory."""
+        if isinstance(self.store, RemoteStore):
+            triples = (quad.triple for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            return Graph(identifier=URIRef(iri)).parse(data=data, format="nt")
         return Graph(store=self.dataset.store, identifier=URIRef(iri))
 
     @property

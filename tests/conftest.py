@@ -1,7 +1,10 @@
 """Shared fixtures: the real spaCy pipeline, a snippet parser, and knowledge bases built once.
 
 ``corpus_kb`` ingests ``corpus/`` through the real pipeline into a temporary folder once per
-test session; ``build_kb`` builds a fresh one from any paths for tests that change it.
+test session; ``build_kb`` builds a fresh one from any paths for tests that change it. A test module
+that sets ``STORE_BACKENDS = ("embedded", "remote")`` runs each of its tests that uses ``corpus_kb``
+(directly or through ``service``) twice: with the graph in the embedded store, and in a real
+Oxigraph server (``oxigraph_url``, see ``tests/oxigraph_server.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from ingest.pipeline import ingest
 from ingest.segment import parse_text
 from kb.service import Service
 from kb.store import KnowledgeBase
+
+from .oxigraph_server import oxigraph_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -41,10 +46,26 @@ def parse(nlp):
     return _parse
 
 
+def pytest_generate_tests(metafunc):
+    """``corpus_kb`` once per back end in the module's ``STORE_BACKENDS`` (else embedded only)."""
+    if "corpus_kb" in metafunc.fixturenames:
+        backends = getattr(metafunc.module, "STORE_BACKENDS", ("embedded",))
+        metafunc.parametrize("corpus_kb", backends, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def corpus_kb(tmp_path_factory) -> KnowledgeBase:
-    """The five corpus documents ingested once; tests must not change it."""
-    knowledge_base = KnowledgeBase(tmp_path_factory.mktemp("corpus-kb"))
+def oxigraph_url(tmp_path_factory):
+    """The base URL of a real Oxigraph server, started once per session."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(request, tmp_path_factory) -> KnowledgeBase:
+    """The five corpus documents ingested once per back end; tests must not change it."""
+    remote = request.param == "remote"
+    store_url = request.getfixturevalue("oxigraph_url") if remote else None
+    knowledge_base = KnowledgeBase(tmp_path_factory.mktemp("corpus-kb"), store_url)
     report = ingest([CORPUS], knowledge_base)
     assert not report.errors, report.errors
     return knowledge_base
@@ -53,6 +74,16 @@ def corpus_kb(tmp_path_factory) -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def service(corpus_kb) -> Service:
     return Service(corpus_kb)
+
+
+@pytest.fixture(scope="session")
+def live_server(corpus_kb):
+    """The real app under waitress on 127.0.0.1 and a free port, serving ``corpus_kb``
+    (``.url``, ``.host``, ``.port``; see ``tests/live_server.py`` for other data or settings)."""
+    from .live_server import serve_app
+
+    with serve_app({"KB_DATA": str(corpus_kb.path)}) as server:
+        yield server
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Ingests corpus/ into a temporary knowledge base through the real pipeline, then prints
 extraction precision, recall and F1 per kind, and question-answering hit@5 and MRR against a
-plain BM25 baseline.
+plain BM25 baseline, and the evidence map's cell membership, direction and agreement accuracy.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from ingest.pipeline import ingest
 from kb.service import Service
 from kb.store import KnowledgeBase
 
+from .eval_evidence import evidence_report
 from .eval_extraction import extraction_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ def main() -> None:
         print("\nClaims about carers and older people (tests/gold/claims.json)")
         for key, value in claims.items():
             print(f"  {key:<24} {value}")
+        print_table("Evidence map (tests/gold/evidence_map.json: cell membership, direction, agreement)", evidence_report(service))
 
 
 if __name__ == "__main__":

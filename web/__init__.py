@@ -1,4 +1,5 @@
-"""The web app: pages, JSON API and SPARQL endpoint over one knowledge base (Flask app factory)."""
+"""The web app: pages, JSON API, linked data and the SPARQL endpoint over one knowledge base
+(a Flask app factory; each feature a blueprint in its own module)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["KB_DATA"] = str(KnowledgeBase(app.config["KB_DATA"]).path)
 
-    from . import api, pages, resources
+    from . import api, ask, citations, documents, entities, figures, linked_data, resources, sparql
 
     resources.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
+    for module in (documents, ask, entities, figures, citations, linked_data, api, sparql):
+        app.register_blueprint(module.bp)
     return app

@@ -18,7 +18,8 @@ def _wants_json() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["kb_service"] = Service(KnowledgeBase(app.config["KB_DATA"]))
+    knowledge_base = KnowledgeBase(app.config["KB_DATA"], app.config.get("KB_STORE"))  # else $KB_STORE
+    app.extensions["kb_service"] = Service(knowledge_base)
 
     @app.after_request
     def security_headers(response):

@@ -189,9 +189,21 @@ def _pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){body}(?:['’]s?)?(?![\w-])", flags)
 
 
+@functools.lru_cache(maxsize=None)
+def _terms_patterns(terms: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """One alternation per case rule, longest terms first, so one search finds the earliest
+    (then longest) occurrence of any term that follows that rule."""
+    patterns = []
+    for cased in (False, True):
+        group = sorted((t for t in terms if any(c.isupper() for c in t) == cased), key=len, reverse=True)
+        if group:
+            patterns.append(re.compile("|".join(f"(?:{_pattern(t).pattern})" for t in group), 0 if cased else re.IGNORECASE))
+    return tuple(patterns)
+
+
 def _first_match(text: str, terms: tuple[str, ...]) -> re.Match[str] | None:
     """The earliest (then longest) occurrence in ``text`` of any of ``terms``."""
-    found = [m for term in terms if (m := _pattern(term).search(text))]
+    found = [m for pattern in _terms_patterns(terms) if (m := pattern.search(text))]
     return min(found, key=lambda m: (m.start(), -len(m.group())), default=None)
 
 

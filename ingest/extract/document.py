@@ -6,19 +6,21 @@ from ..records import ExtractedDocument, ParsedDocument
 from .actors import extract_actors, extract_roles, load_gazetteer
 from .citations import extract_citations
 from .claims import extract_claims, load_lexicon
+from .evidence import assess_claims, load_evidence_lexicon
 from .figures import extract_figures
 from .grants import extract_grants
 from .title_mentions import extract_title_mentions
 
-EXTRACTORS_VERSION = "2"  # bump when extraction output changes, so unchanged files are re-extracted
+EXTRACTORS_VERSION = "3"  # bump when extraction output changes, so unchanged files are re-extracted
 
 
 class DocumentExtractor:
-    """Holds the loaded resources (gazetteer, claim lexicon) and runs the extractors on a document."""
+    """Holds the loaded resources (gazetteer, claim lexicon, evidence rules) and runs the extractors on a document."""
 
     def __init__(self):
         self.gazetteer = load_gazetteer()
         self.lexicon = load_lexicon()
+        self.evidence = load_evidence_lexicon(claims=self.lexicon)
 
     def run(self, parsed: ParsedDocument, pipeline: str, started: str) -> ExtractedDocument:
         """All records of one document; the caller stamps ``ended`` when it is written."""
@@ -35,5 +37,5 @@ class DocumentExtractor:
             grants=extract_grants(parsed),
             citations=citations + extract_title_mentions(parsed),
             pointers=pointers,
-            claims=extract_claims(parsed, actors, self.lexicon),
+            claims=assess_claims(parsed, extract_claims(parsed, actors, self.lexicon), self.evidence),
         )
