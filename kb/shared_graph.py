@@ -82,18 +82,20 @@ def topic_scheme(topics: tuple[Topic, ...]) -> list[Triple]:
 
 
 def _entities(store: ox.Store) -> list[Triple]:
-    labels: dict[ox.NamedNode, set[str]] = {}
+    """One preferred label per entity (the one most document graphs prefer, then the longest),
+    every other name as an alternative, and the documents that mention it."""
+    preferred_in: dict[ox.NamedNode, dict[str, set[str]]] = {}  # entity -> label -> graphs preferring it
+    names: dict[ox.NamedNode, set[str]] = {}
     triples: list[Triple] = []
     for row in store.query(ENTITY_LABELS):
-        entity = row["entity"]
-        labels.setdefault(entity, set()).add(row["label"].value)
-        if row["alt"] is not None:
-            labels[entity].add(row["alt"].value)
+        entity, label = row["entity"], row["label"].value
+        preferred_in.setdefault(entity, {}).setdefault(label, set()).add(row["doc"].value)
+        names.setdefault(entity, set()).update({label} | ({row["alt"].value} if row["alt"] is not None else set()))
         triples += [(entity, A, row["class"]), (entity, iri(ns.DCTERMS.isReferencedBy), row["doc"])]
-    for entity, names in labels.items():
-        preferred = max(names, key=lambda name: (len(name), name))
+    for entity, votes in preferred_in.items():
+        preferred = max(votes, key=lambda label: (len(votes[label]), len(label), label))
         triples.append((entity, iri(ns.SKOS.prefLabel), literal(preferred)))
-        triples += [(entity, iri(ns.SKOS.altLabel), literal(name)) for name in sorted(names - {preferred})]
+        triples += [(entity, iri(ns.SKOS.altLabel), literal(name)) for name in sorted(names[entity] - {preferred})]
     return triples
 
 

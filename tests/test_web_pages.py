@@ -158,3 +158,27 @@ def test_typed_markup_is_escaped_everywhere(client):
     for path in ("/ask?q=<img src=x onerror=alert(1)>", "/figures?measure=<script>x</script>", "/entities?type=<b>"):
         html = client.get(path).get_data(as_text=True)
         assert "<img src=x" not in html and "<script>x" not in html and "<b>" not in html.split("<main", 1)[1]
+
+
+def test_evidence_map_matrix_and_cell(client):
+    html = page(client, "/evidence")
+    assert '<table class="evidence-map">' in html
+    assert html.count('<td class="cell') == 8 * 10
+    html = page(client, "/evidence?population=older-people&topic=well-being")
+    assert '<section id="cell"' in html
+    assert "Older people receiving individual budgets reported lower well-being" in html
+    assert "Individualised budgets can adversely affect the wellbeing of the elderly." in html
+    assert client.get("/evidence?population=pets&topic=well-being").status_code == 400
+
+
+def test_show_as_sparql_returns_the_same_evidence(client):
+    import html as html_module
+    import json
+    import re
+
+    html = page(client, "/ask?q=How+did+older+people+fare+with+individual+budgets%3F")
+    link = html_module.unescape(re.search(r'class="show-sparql" href="([^"]+)"', html).group(1))
+    quotes = [html_module.unescape(re.sub(r"<[^>]+>", "", q)) for q in re.findall(r"<blockquote>(.*?)</blockquote>", html, re.S)]
+    results = json.loads(client.get(link, headers={"Accept": "application/sparql-results+json"}).data)
+    from_graph = [b["quote"]["value"] for b in results["results"]["bindings"]]
+    assert sorted(from_graph) == sorted(quotes)

@@ -15,9 +15,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["KB_DATA"] = str(KnowledgeBase(app.config["KB_DATA"]).path)
 
-    from . import api, ask, citations, documents, entities, figures, linked_data, resources, sparql
+    from . import api, ask, citations, documents, entities, evidence, figures, linked_data, resources, sparql
 
     resources.init_app(app)
-    for module in (documents, ask, entities, figures, citations, linked_data, api, sparql):
+    for module in (documents, ask, entities, figures, citations, evidence, linked_data, api, sparql):
         app.register_blueprint(module.bp)
     return app

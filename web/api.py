@@ -27,6 +27,12 @@ def search():
     return jsonify([hit.__dict__ for hit in hits])
 
 
+@bp.get("/ask")
+def ask():
+    question = text_param("q", required=True)
+    return jsonify(get_service().ask(question, limit=int_param("limit", 10, 1, 100)))
+
+
 @bp.get("/stats")
 def stats():
     return jsonify(get_service().stats())
