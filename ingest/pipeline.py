@@ -49,6 +49,7 @@ class IngestReport:
     characters: int = 0
     seconds: float = 0.0
     generation: str | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # seconds spent per stage
 
     @property
     def changed(self) -> bool:
@@ -71,6 +72,7 @@ class IngestReport:
             "characters": self.characters,
             "seconds": round(self.seconds, 3),
             "generation": self.generation,
+            "stages": {name: round(seconds, 3) for name, seconds in self.stages.items()},
         }
 
 
@@ -123,9 +125,11 @@ def ingest(
         if report.changed or pending:
             _mark_pending(knowledge_base, pending | {d.doc_id for d in to_write} | set(report.removed))
             with knowledge_base.new_generation() as writer:
-                report.characters = _write_documents(writer, to_write, pipeline, n_process, show_progress)
+                report.characters = _write_documents(writer, to_write, pipeline, n_process, show_progress, report.stages)
                 _remove_documents(writer, report.removed + gone)
+                began_shared = time.perf_counter()
                 rebuild_shared_graph(writer.store, load_lexicon())
+                report.stages["shared graph"] = time.perf_counter() - began_shared
                 report.generation = writer.generation.path.name
             _mark_pending(knowledge_base, (pending - collected_ids - set(report.removed)) & set(existing))
     report.seconds = time.perf_counter() - began
@@ -145,8 +149,14 @@ def _existing(knowledge_base: KnowledgeBase) -> dict[str, DocumentSummary]:
 
 
 def _write_documents(
-    writer: GenerationWriter, documents: list[ReadDocument], pipeline: str, n_process: int, show_progress: bool | None
+    writer: GenerationWriter,
+    documents: list[ReadDocument],
+    pipeline: str,
+    n_process: int,
+    show_progress: bool | None,
+    stages: dict[str, float],
 ) -> int:
+    """Segment, parse, extract and write ``documents``; add the seconds of each stage to ``stages``."""
     if not documents:
         return 0
     nlp = load_pipeline()
@@ -158,21 +168,38 @@ def _write_documents(
         disable=(not show_progress) if show_progress is not None else None,
     )
     started: dict[str, str] = {}
+    for stage in ("segment", "spacy", "extract", "graph", "index"):
+        stages.setdefault(stage, 0.0)
 
     def segmented():
         for document in documents:
             started[document.doc_id] = _now()
-            yield segment_document(document)
+            began = time.perf_counter()
+            document_segments = segment_document(document)
+            stages["segment"] += time.perf_counter() - began
+            yield document_segments
+
+    def timed(stage: str, function, *args):
+        began = time.perf_counter()
+        result = function(*args)
+        stages[stage] += time.perf_counter() - began
+        return result
 
     try:
-        for parsed in parse_documents(segmented(), nlp, n_process=n_process):
-            extracted = extractor.run(parsed, pipeline, started.pop(parsed.doc_id))
+        parsed_documents = parse_documents(segmented(), nlp, n_process=n_process)
+        while True:
+            began, segmenting = time.perf_counter(), stages["segment"]
+            parsed = next(parsed_documents, None)
+            stages["spacy"] += time.perf_counter() - began - (stages["segment"] - segmenting)
+            if parsed is None:
+                break
+            extracted = timed("extract", extractor.run, parsed, pipeline, started.pop(parsed.doc_id))
             extracted.ended = _now()
-            writer.replace_graph(ox.NamedNode(graph_iri(extracted.doc_id)), document_quads(extracted))
-            index.replace_document(extracted)
+            timed("graph", lambda: writer.replace_graph(ox.NamedNode(graph_iri(extracted.doc_id)), document_quads(extracted)))
+            timed("index", index.replace_document, extracted)
             characters += len(parsed.text)
             progress.update(1)
-        index.commit()
+        timed("index", index.commit)
     except BaseException:
         index.cancel()
         raise
