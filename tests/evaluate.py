@@ -16,6 +16,7 @@ from kb.store import KnowledgeBase
 
 from .eval_evidence import evidence_report
 from .eval_extraction import extraction_report
+from .eval_qa import qa_report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,9 @@ def main() -> None:
         print("\nClaims about carers and older people (tests/gold/claims.json)")
         for key, value in claims.items():
             print(f"  {key:<24} {value}")
+        qa = qa_report(service)
+        print_table("Question answering (tests/gold/questions.json), against a plain BM25 baseline", qa["rows"])
+        print(f"  intent accuracy {qa['intent accuracy']}; in-process latency {qa['latency_ms']}")
         print_table("Evidence map (tests/gold/evidence_map.json: cell membership, direction, agreement)", evidence_report(service))
 
 
