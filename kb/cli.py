@@ -128,6 +128,17 @@ def _terminal_highlight(html_fragment: str) -> str:
     return html.unescape(re.sub(r"</mark>", "]", re.sub(r"<mark[^>]*>", "[", html_fragment)))
 
 
+def cmd_ask(args) -> int:
+    from .qa.render import render_text
+
+    answer = _service(args).ask(args.question, limit=args.limit)
+    if args.json:
+        _print_json(answer)
+    else:
+        print(render_text(answer))
+    return EXIT_OK
+
+
 def cmd_entities(args) -> int:
     entities = _service(args).entities()
     if args.json:
@@ -277,6 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", metavar="QUERY")
     search.add_argument("--limit", type=_count(1, 1000), default=10, metavar="N")
     _add_common(search)
+
+    ask = command("ask", cmd_ask, "a question in plain English, answered with quotes of the sources")
+    ask.add_argument("question", metavar="QUESTION")
+    ask.add_argument("--limit", type=_count(1, 100), default=10, metavar="N", help="at most N quotes (default 10)")
+    _add_common(ask)
 
     serve = command("serve", cmd_serve, "serve the web pages, JSON API and SPARQL endpoint")
     serve.add_argument("--host", default="127.0.0.1")

@@ -29,13 +29,13 @@ def add_evidence_command(commands, add_common: Callable) -> None:
     help_text = "the evidence map: what each source says per population and topic, and whether they agree"
     evidence = commands.add_parser("evidence", help=help_text, description=help_text)
     evidence.set_defaults(handler=cmd_evidence)
-    evidence.add_argument("--population", metavar="P", help="one population: a key or a label (older-people, 'older people', carers...)")
-    evidence.add_argument("--topic", metavar="T", help="one topic: a key or a label (well-being, cost, 'choice and control'...)")
+    evidence.add_argument("--population", metavar="P", help="one population, by key or label: older-people, 'older people', carers...")
+    evidence.add_argument("--topic", metavar="T", help="one topic, by key or label: well-being, cost, 'choice and control'...")
     add_common(evidence)
 
 
 def cmd_evidence(args) -> int:
-    cells = Service(KnowledgeBase(args.data)).evidence(args.population, args.topic)
+    cells = Service(KnowledgeBase(args.data, args.store)).evidence(args.population, args.topic)
     if args.json:
         json.dump(cells, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -59,10 +59,25 @@ def render_matrix(cells: list[dict]) -> str:
     ]
     for population in dict.fromkeys(c["population"] for c in cells):
         row = [c for c in cells if c["population"] == population]
-        marks = "".join(f"{MARKS[c['agreement']] + (str(len(c['claims'])) if c['claims'] else ''):>{COLUMN_WIDTH}}" for c in row)
+        marks = "".join(f"{_mark(c):>{COLUMN_WIDTH}}" for c in row)
         lines.append(f"{row[0]['population_label']:<{ROW_WIDTH}}{marks}")
-    lines.append("Topics: " + ", ".join(f"{number[t]} {labels[t]}" for t in columns))
+    lines += _packed("Topics: ", [f"{number[t]} {labels[t]}" for t in columns], ROW_WIDTH + COLUMN_WIDTH * len(number))
     return "\n".join(lines)
+
+
+def _packed(lead: str, items: list[str], width: int) -> list[str]:
+    """``items`` joined by commas after ``lead``, in lines of at most ``width``, never splitting an item."""
+    lines = [lead]
+    for n, item in enumerate(items):
+        piece = item + ("," if n < len(items) - 1 else "")
+        if len(lines[-1]) + len(piece) + 1 > width and lines[-1].strip():
+            lines.append(" " * len(lead))
+        lines[-1] += ("" if lines[-1].endswith(" ") else " ") + piece
+    return lines
+
+
+def _mark(cell: dict) -> str:
+    return MARKS[cell["agreement"]] + (str(len(cell["claims"])) if cell["claims"] else "")
 
 
 def render_cell(cell: dict) -> str:
@@ -71,6 +86,7 @@ def render_cell(cell: dict) -> str:
     lines = [f"{cell['population_label']} × {cell['topic_label']}: {cell['agreement']}{sources}"]
     for claim in cell["claims"]:
         cue = f" (cue: {claim['direction_cue']})" if claim["direction_cue"] else ""
-        lines.append(f"  {claim['direction']:<13} [{claim['evidence_kind']}] {claim['document']} {claim['start']}-{claim['end']}{cue}")
+        where = f"{claim['document']} {claim['start']}-{claim['end']}"
+        lines.append(f"  {claim['direction']:<13} [{claim['evidence_kind']}] {where}{cue}")
         lines.append(f"      {claim['text']}")
     return "\n".join(lines)

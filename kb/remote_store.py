@@ -2,17 +2,19 @@
 
 ``RemoteStore`` implements the part of ``pyoxigraph.Store`` the knowledge base uses and gives back
 pyoxigraph terms, so readers do not change: queries go to the store's SPARQL 1.1 Protocol endpoint
-(substitutions become a ``VALUES`` block at the start of the WHERE group, written from the terms'
-N-Triples forms, never pasted text), and results are read with pyoxigraph's parsers. A graph is
-replaced with one Graph Store Protocol ``PUT`` (atomic in the store) and added to with ``POST``, or
-where the store has no Graph Store Protocol with SPARQL Update (``INSERT DATA`` in chunks, the
-first one with the ``DROP`` of a replaced graph); graphs are removed with ``DROP SILENT GRAPH``. Only named graphs are
-read and written (the knowledge base writes nothing to the default graph), and queries that need
-the default graph to be the union of all graphs, as analysts' queries do, are refused unless the
-store is configured so (Oxigraph ``--union-default-graph``, Fuseki ``unionDefaultGraph``; GraphDB
-and Virtuoso do it by default). State safety is weaker than the embedded store's generations: each
-document graph is replaced atomically, but readers see it as soon as it is written, before the
-ingest has finished. Every error is one line naming the URL that failed.
+and their results are read with pyoxigraph's parsers; substitutions become a ``VALUES`` block at
+the start of the WHERE group, written from the terms' N-Triples forms (never pasted text), so a
+substituted variable must be bound by the query's top-level pattern, not only used in a nested
+FILTER. A graph is replaced with one Graph Store Protocol ``PUT`` (atomic in the store) and added
+to with ``POST``; where the store has no Graph Store Protocol, with SPARQL Update (``INSERT DATA``
+in chunks, the first one with the ``DROP`` of a replaced graph); graphs are removed with ``DROP
+SILENT GRAPH``. Only named graphs are read and written, and the store (or its dataset, or
+repository) must hold this knowledge base's graphs alone. Queries that need the default graph to
+be the union of all graphs, as analysts' queries do, are refused unless the store is configured so
+(Oxigraph ``--union-default-graph``, Fuseki ``unionDefaultGraph``; GraphDB and Virtuoso do it by
+default). State safety is weaker than the embedded store's generations: each document graph is
+replaced atomically, but readers see it as soon as it is written, beside the index of the previous
+generation until the ingest ends. Every error is one line naming the URL that failed.
 """
 
 from __future__ import annotations

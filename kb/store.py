@@ -56,7 +56,7 @@ def resolve_data_dir(data: str | os.PathLike | None) -> Path:
     return Path(data or os.environ.get("KB_DATA") or "var/kb")
 
 
-def remote_store(url: str) -> RemoteStore:
+def remote_store_at(url: str) -> RemoteStore:
     """The store at ``url``, with the endpoints ``KB_STORE_QUERY``, ``KB_STORE_UPDATE`` and
     ``KB_STORE_GSP`` name (else Oxigraph server's: ``URL/query``, ``URL/update``, ``URL/store``)."""
     return RemoteStore(url, **{key: os.environ.get(name) for key, name in STORE_ENDPOINTS.items()})
@@ -129,13 +129,14 @@ class KnowledgeBase:
         """The remote store holding the graph: the configured one, else the one the current
         generation records; None when the graph is embedded."""
         if self.store_url:
-            return remote_store(self.store_url)
+            return remote_store_at(self.store_url)
         generation = self.current()
         return generation.recorded_store() if generation else None
 
     def _reader_store(self, generation: Generation) -> ox.Store | RemoteStore:
-        if generation.recorded_store() is not None:
-            return self.remote()
+        recorded = generation.recorded_store()
+        if recorded is not None:
+            return remote_store_at(self.store_url) if self.store_url else recorded
         if self.store_url:
             raise KnowledgeBaseError(
                 f"{self.path} keeps its graph in its own folder, not in the store at {self.store_url}: "
@@ -151,6 +152,7 @@ class KnowledgeBase:
             return set()
 
     def set_pending_documents(self, doc_ids: set[str]) -> None:
+        """Record ``doc_ids`` as pending (atomically); none removes the record."""
         path = self.path / PENDING
         if not doc_ids:
             path.unlink(missing_ok=True)
@@ -301,11 +303,11 @@ class ReadView:
 
     def graph(self, iri: str) -> Graph:
         """One named graph, read through rdflib (without creating it when absent); from a remote
-        store, a copy in memory."""
+        store, a copy in an in-memory Oxigraph store."""
         if isinstance(self.store, RemoteStore):
-            triples = (quad.triple for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
-            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-            return Graph(identifier=URIRef(iri)).parse(data=data, format="nt")
+            copy = ox.Store()
+            copy.bulk_extend(self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+            return Graph(store=OxigraphStore(store=copy), identifier=URIRef(iri))
         return Graph(store=self.dataset.store, identifier=URIRef(iri))
 
     @property

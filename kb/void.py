@@ -12,8 +12,10 @@ DATASET = ns.ID + "dataset"
 VOCABULARIES = (ns.PROV, ns.DCTERMS, ns.OA, ns.FABIO, ns.CITO, ns.BIRO, ns.C4O, ns.DOCO, ns.SCHEMA, ns.FOAF, ns.ORG, ns.SKOS, ns.KBV)
 
 COUNTS_QUERY = PREFIX_LINES + """
-SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <%s>) } GROUP BY ?g ORDER BY ?g
-""" % ns.SHARED_GRAPH
+SELECT ?g (COUNT(*) AS ?triples) WHERE {
+  GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "%s") && ?g != <%s>)
+} GROUP BY ?g ORDER BY ?g
+""" % (ns.GRAPH, ns.SHARED_GRAPH)  # document graphs only: a remote store may hold graphs of its own
 
 
 def dataset_description(store: ox.Store) -> list[tuple]:

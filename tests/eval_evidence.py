@@ -47,6 +47,9 @@ def evidence_report(service) -> dict:
         "membership (gold cells)": membership.row(),
         "membership (all cells)": strict.row(),
         "cells": Score(len(filled & gold.keys()), len(filled), len(gold), len(filled & gold.keys())).row(),
-        "direction": {"accuracy": round(sum(g["direction"] == p["direction"] for g, p in found) / len(found), 3), "matched": len(found)},
+        "direction": {
+            "accuracy": round(sum(g["direction"] == p["direction"] for g, p in found) / len(found), 3),
+            "matched": len(found),
+        },
         "agreement": {"accuracy": round(sum(agreements) / len(agreements), 3), "cells": len(agreements)},
     }

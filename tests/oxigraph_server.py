@@ -2,8 +2,8 @@
 
 ``oxigraph_server(location)`` is a context manager: it starts ``oxigraph serve`` on a free port of
 127.0.0.1 with its data in ``location`` (and ``--union-default-graph`` where the binary has it, as
-the knowledge base needs), waits until the server answers a query, gives its base URL, and stops
-it at the end of the block.
+the knowledge base needs, unless ``union_default_graph=False``), waits until the server answers a
+query, gives its base URL, and stops it at the end of the block.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve_options(binary: str) -> list[str]:
+def _union_option(binary: str) -> list[str]:
     """``--union-default-graph`` if this version of the server has it."""
     help_text = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True, check=True).stdout
     return ["--union-default-graph"] if "--union-default-graph" in help_text else []
@@ -53,12 +53,14 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
-    """``oxigraph serve`` on 127.0.0.1 with its data in ``location``; yields its base URL."""
+def oxigraph_server(location: Path, *options: str, union_default_graph: bool = True) -> Iterator[str]:
+    """``oxigraph serve`` on 127.0.0.1 with its data in ``location`` and ``options``; yields its base URL."""
     binary = oxigraph_binary()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *_serve_options(binary), *options]
+    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *options]
+    if union_default_graph:
+        command += _union_option(binary)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + START_SECONDS

@@ -9,6 +9,7 @@ from rdflib import Dataset, Graph
 
 from .conftest import CORPUS, run_kb
 
+STORE_BACKENDS = ("embedded", "remote")  # tests using corpus_kb run on both (see conftest)
 CORPUS_IDS = ["apse-briefing-09-20", "ibsen-key-issues", "personal-budgets-checking-results", "scie-report-37", "york-spsw02"]
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from .conftest import run_kb
 
+STORE_BACKENDS = ("embedded", "remote")  # tests using corpus_kb run on both (see conftest)
+
 
 @pytest.fixture(scope="module")
 def data(corpus_kb) -> str:

@@ -206,7 +206,7 @@ def test_guidance_counts_only_where_it_states_a_direction(lexicon):
         ({"text": "Older people reported lower well-being than the comparison group."},
          ClaimContext(), "trial or evaluation finding", "comparison group"),
         ({"text": "In general the picture looked positive, with most people reporting a positive impact on their lives."},
-         ClaimContext(), "survey", "reporting"),
+         ClaimContext(), "survey", "people reporting"),
         ({"text": "In terms of older people this is not however the case.", "section": "APSE Comment"},
          ClaimContext(doc_type="briefing"), "commentary or opinion", "section: APSE Comment"),
         ({"text": "Forty per cent of IBs were managed by informal carers.", "attributed_to": "ibsen"},

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kb import namespaces as ns
-from kb.evidence_map import UnknownConcept, agreement, evidence_cells, passage_url
+from kb.evidence_map import AGREEMENTS, UnknownConcept, agreement, evidence_cells, passage_url
 
 from .conftest import ROOT, run_kb
 from .eval_evidence import evidence_report
@@ -62,7 +62,7 @@ def test_carers_well_being_sources_pull_apart(cells):
 
 def test_every_population_and_topic_has_a_cell(service, cells):
     assert len(cells) == 8 * 10
-    assert all(set(cell) == CELL_KEYS for cell in cells.values())
+    assert all(set(cell) == CELL_KEYS and cell["agreement"] in AGREEMENTS for cell in cells.values())
     assert cells[("older-people", "health-service-use")] == {
         "population": "older-people", "population_label": "older people", "topic": "health-service-use",
         "topic_label": "health service use", "agreement": "none", "documents": [], "claims": [],

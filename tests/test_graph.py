@@ -14,6 +14,7 @@ from kb import namespaces as ns
 
 from .conftest import CORPUS, ROOT
 
+STORE_BACKENDS = ("embedded", "remote")  # tests using corpus_kb run on both (see conftest)
 KB_DIR = ROOT / "kb"
 CORPUS_IDS = ["apse-briefing-09-20", "ibsen-key-issues", "personal-budgets-checking-results", "scie-report-37", "york-spsw02"]
 

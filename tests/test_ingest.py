@@ -21,6 +21,7 @@ from kb.store import IngestInProgress, KnowledgeBase
 
 from .conftest import CORPUS, ROOT, ref2014_sample, run_kb
 
+STORE_BACKENDS = ("embedded", "remote")  # tests using corpus_kb run on both (see conftest)
 CORPUS_IDS = ["apse-briefing-09-20", "ibsen-key-issues", "personal-budgets-checking-results", "scie-report-37", "york-spsw02"]
 TIME_PREDICATES = ("<http://www.w3.org/ns/prov#startedAtTime>", "<http://www.w3.org/ns/prov#endedAtTime>")
 

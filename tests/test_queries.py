@@ -25,6 +25,7 @@ from kb.store import KnowledgeBase
 
 from .conftest import CORPUS, ROOT
 
+STORE_BACKENDS = ("embedded", "remote")  # tests using corpus_kb run on both (see conftest)
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 PARAMETER_DEFAULT = re.compile(r"OPTIONAL \{ VALUES \?(\w+) \{ (.+?) \} \}")
 YORK = CORPUS / "002_0aea6fbc06bec306.txt"

@@ -10,6 +10,8 @@ from rdflib import Dataset, Graph
 
 from web import create_app
 
+STORE_BACKENDS = ("embedded", "remote")  # tests using corpus_kb run on both (see conftest)
+
 
 @pytest.fixture(scope="module")
 def client(corpus_kb):

@@ -419,13 +419,14 @@ def _polarity(kind: str, topic: Topic) -> str:
 
 def evidence_kind(claim: Claim, context: ClaimContext, lexicon: EvidenceLexicon) -> tuple[str, str]:
     """The kind of evidence behind ``claim`` and the cue that decided it (see evidence.toml)."""
+    voices = [(text, speaker_mentions(text, lexicon)) for text in (claim.text, context.lead_in or "")]
     for rule in lexicon.kind_rules:
         if claim.kind in rule.claim_kinds:
             return rule.kind, claim.cue or claim.kind
-        for text in (claim.text, context.lead_in or ""):
-            spoken = [m for m in speaker_mentions(text, lexicon)[:-1] if m.kind in rule.speakers]
+        for text, (*speaking, verb) in (v for v in voices if v[1]):
+            spoken = [m for m in speaking if m.kind in rule.speakers]
             if spoken:
-                return rule.kind, text[spoken[0].start : speaker_mentions(text, lexicon)[-1].end]
+                return rule.kind, text[spoken[0].start : verb.end]
     for rule in lexicon.kind_rules:
         cue = next(iter(find_terms(claim.text, rule.cues)), None)
         if cue:

@@ -1,10 +1,12 @@
 """Question answering: a plain-English question answered with quotes of the sources, no text generated.
 
-``ask(service, question, limit)`` runs the pipeline ``analyse`` (entities, populations, intent,
-content terms) -> ``retrieve`` (concepts with alias and synonym expansion; BM25F, graph claims,
-figures, grants) -> ``rank`` (reciprocal rank fusion weighed by coverage) -> ``decide`` (is there
-evidence at all) -> ``compose`` (the answer as JSON). The tables it reads (names, claims, figures,
-passages) are loaded once per service and knowledge-base generation and reloaded after an ingest.
+``ask(service, question, limit)`` runs ``analyse`` (entities, populations, intent, content terms),
+``expand`` (concepts with their aliases and synonyms), ``retrieve`` (BM25F and coverage lists, the
+graph's claims, the answer type, grants; ``coverage`` and ``kinds`` say how much of the question a
+passage expresses and whether it can answer it), ``rank`` (reciprocal rank fusion with boosts),
+``decide`` (is there evidence at all) and ``compose`` (the answer as JSON). The tables it reads
+(``tables``: passages, names, claims, figures, grants) are loaded once per service and
+knowledge-base generation, and again after an ingest switches generations.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from dataclasses import dataclass
 
 from .analyse import analyse
 from .compose import compose
-from .decide import has_evidence, shown
-from .rank import fuse
 from .coverage import Coverage
+from .decide import has_evidence, shown
 from .expand import concepts
+from .rank import fuse
 from .retrieve import candidates
 from .tables import Tables, load_tables
 
@@ -37,11 +39,12 @@ class Engine:
     tables: Tables
 
     def answer(self, text: str, index, limit: int) -> dict:
-        question = analyse(text, self.tables)
-        found = concepts(question, self.tables)
-        covered = Coverage(found, self.tables)
-        ranked = fuse(candidates(question, found, self.tables, index, covered), covered, question, self.tables)
-        return compose(question, shown(ranked)[:limit], self.tables, has_evidence(ranked, question, self.tables)).to_dict()
+        tables = self.tables
+        question = analyse(text, tables)
+        found = concepts(question, tables)
+        covered = Coverage(found, tables, question)
+        ranked = fuse(candidates(question, found, tables, index, covered), covered, question, tables)
+        return compose(question, shown(ranked)[:limit], tables, has_evidence(ranked, question, tables)).to_dict()
 
 
 _engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

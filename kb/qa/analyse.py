@@ -5,8 +5,9 @@ graph's ``skos`` labels, the gazetteer's aliases, a person's surname), case-inse
 that an acronym ("DH", "IBSEN") must match exactly; the populations it names through the claim
 lexicon's wordings ("the elderly" is older people); its intent (findings, figure, who, when,
 sources, definition) and, for a figure, the kind of quantity (money, count, percent); whether it
-asks about funding; and its content terms, the remaining words that are not question words. The
-patterns and word lists are data: ``kb/data/questions.toml``.
+asks about funding; the kind of thing an opening "which" asks for ("Which research units"); and
+its content terms, the remaining words that are not question words. The patterns and word lists
+are data: ``kb/data/questions.toml``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from .names import Mention
 from .tables import Tables
 
 QUESTIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "questions.toml"
-INTENTS = ("findings", "figure", "who", "when", "sources", "definition")
 WORD = re.compile(r"[\w£%][\w'’.%-]*")
 
 
@@ -34,6 +34,7 @@ class Question:
     terms: tuple[str, ...]  # content words outside the names, lower-cased, in question order
     quantity: str | None  # money, count or percent: what a figure question asks for
     funding: bool  # asks about grants or funders
+    kind: tuple[str, ...] = ()  # the words after an opening "which" or "what": "research units"
 
     def to_dict(self) -> dict:
         return {
@@ -41,6 +42,7 @@ class Question:
             "entities": [{"key": m.key, "label": m.label, "surface": m.surface} for m in self.entities],
             "populations": [{"key": m.key, "label": m.label, "surface": m.surface} for m in self.populations],
             "terms": list(self.terms),
+            "quantity": self.quantity,
         }
 
 
@@ -87,6 +89,7 @@ def analyse(text: str, tables: Tables, wording: Wording | None = None) -> Questi
         terms=_terms(text, names + [m.span() for m in wording.stop_phrases.finditer(text)], wording.stopwords),
         quantity=_first(wording.quantities, text),
         funding=any(p.search(text) for p in wording.funding),
+        kind=_kind(text, wording.stopwords),
     )
 
 
@@ -103,6 +106,19 @@ def _first(rules: tuple[tuple[str, tuple[re.Pattern, ...]], ...], text: str) -> 
         if any(p.search(text) for p in patterns):
             return name
     return None
+
+
+def _kind(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
+    """The content words right after an opening "which" or "what" ("Which research units took part")."""
+    words = [w.lower() for w in WORD.findall(text)]
+    if not words or words[0] not in ("which", "what"):
+        return ()
+    kind = []
+    for word in words[1:]:
+        if word in stopwords:
+            break
+        kind.append(word)
+    return tuple(kind)
 
 
 def _terms(text: str, names: list[tuple[int, int]], stopwords: frozenset[str]) -> tuple[str, ...]:

@@ -1,12 +1,14 @@
 """Composition: the answer to a question, built only from quotes of the sources.
 
 Each evidence item is a passage's verbatim text, exactly ``text[start:end]`` of its document's
-canonical text, with its document, section, offsets, score and the link that opens the document at
-that passage; its kind is the claim kind the graph gives it (finding, concern, recommendation,
-caveat), else ``grant`` or ``reference`` for a grant or reference-list entry, else ``statement``.
-Items come most relevant first, and ``groups`` gathers their positions by document and kind, in
-order of each group's best item. A figure question also gets the extracted figures of its
-passages (value, unit, measure, group, the figure compared with, the grant it is the amount of).
+canonical text, with its document, section, offsets, score and ``url``, the page that opens the
+document at that passage; its kind is the claim kind the graph gives it (finding, concern,
+recommendation, caveat), else ``grant`` or ``reference`` for a grant or reference-list entry, else
+``statement``. Items come most relevant first; ``groups`` gathers their positions by document and
+then by kind, in the order of each group's best item. A figure question also gets the extracted
+figures of its passages (value, unit, measure, group, the figure compared with, the grant it is the
+amount of). ``entities`` lists those asked about, then those the quotes name or their claims are
+attributed to.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import quote
 
 from .analyse import Question
 from .rank import Ranked
-from .tables import FigureRecord, GrantRecord, Tables
+from .tables import FigureRecord, Tables
 
 NO_ANSWER = "The sources hold no evidence for this question."
 SOURCE_KINDS = {"sentence": "statement", "grant": "grant", "reference": "reference"}
@@ -26,14 +28,14 @@ SOURCE_KINDS = {"sentence": "statement", "grant": "grant", "reference": "referen
 class Evidence:
     text: str
     kind: str
-    document: dict
+    document: dict  # id, title
     section: str
     start: int
     end: int
     score: float
     url: str
-    attributed_to: str | None
-    populations: list[str]
+    attributed_to: str | None  # the claim's source, as labelled
+    populations: list[str]  # the claim's population keys
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,8 @@ class FigureEvidence:
     unit: str
     measure: str | None
     group: str | None
-    comparator: dict | None
-    grant: dict | None
+    comparator: dict | None  # text, value, unit, group of the figure compared with
+    grant: dict | None  # title, funder, amount, currency, period of the grant it is the amount of
     document: str
     start: int
     end: int
@@ -78,10 +80,22 @@ def passage_url(doc_id: str, start: int, end: int) -> str:
 
 def compose(question: Question, ranked: list[Ranked], tables: Tables, answerable: bool) -> Answer:
     if not answerable:
-        return Answer(question, True, entities=_question_entities(question, tables))
+        return Answer(question, True, entities=_entities(question, [], tables))
     evidence = [_evidence(r, tables) for r in ranked]
     figures = _figures(ranked, tables) if question.intent == "figure" else []
     return Answer(question, False, evidence, figures, _entities(question, ranked, tables))
+
+
+def groups(answers: list[Evidence]) -> list[dict]:
+    """Positions of the items by document, then by kind, each group in order of its best item."""
+    documents: dict[str, dict] = {}
+    for n, item in enumerate(answers):
+        group = documents.setdefault(item.document["id"], {"document": item.document, "kinds": {}})
+        group["kinds"].setdefault(item.kind, []).append(n)
+    return [
+        {"document": g["document"], "kinds": [{"kind": k, "answers": positions} for k, positions in g["kinds"].items()]}
+        for g in documents.values()
+    ]
 
 
 def _evidence(ranked: Ranked, tables: Tables) -> Evidence:
@@ -101,26 +115,13 @@ def _evidence(ranked: Ranked, tables: Tables) -> Evidence:
     )
 
 
-def groups(answers: list[Evidence]) -> list[dict]:
-    """Positions of the items by document, then by kind, each group in order of its best item."""
-    documents: dict[str, dict] = {}
-    for n, item in enumerate(answers):
-        group = documents.setdefault(item.document["id"], {"document": item.document, "kinds": {}})
-        group["kinds"].setdefault(item.kind, []).append(n)
-    return [
-        {"document": g["document"], "kinds": [{"kind": kind, "answers": positions} for kind, positions in g["kinds"].items()]}
-        for g in documents.values()
-    ]
-
-
 def _figures(ranked: list[Ranked], tables: Tables) -> list[FigureEvidence]:
-    found = []
-    for n, r in enumerate(ranked):
-        p = r.passage
-        for figure in tables.figures:
-            if figure.doc_id == p.doc_id and p.start <= figure.start < p.end:
-                found.append(_figure(figure, n, tables))
-    return found
+    return [
+        _figure(figure, n, tables)
+        for n, r in enumerate(ranked)
+        for figure in tables.figures
+        if figure.doc_id == r.passage.doc_id and r.passage.start <= figure.start < r.passage.end
+    ]
 
 
 def _figure(figure: FigureRecord, position: int, tables: Tables) -> FigureEvidence:
@@ -132,45 +133,38 @@ def _figure(figure: FigureRecord, position: int, tables: Tables) -> FigureEviden
 
 
 def _comparator(figure: FigureRecord, tables: Tables) -> dict | None:
-    if figure.comparator is None:
-        return None
-    other = next((f for f in tables.figures if f.doc_id == figure.doc_id and (f.start, f.end) == figure.comparator), None)
-    if other is None:
-        return None
-    return {"text": other.text, "value": other.value, "unit": other.unit, "group": other.group}
+    for other in tables.figures:
+        if figure.comparator and other.doc_id == figure.doc_id and (other.start, other.end) == figure.comparator:
+            return {"text": other.text, "value": other.value, "unit": other.unit, "group": other.group}
+    return None
 
 
 def _grant(figure: FigureRecord, tables: Tables) -> dict | None:
-    grant: GrantRecord | None = next(
-        (g for g in tables.grants if g.doc_id == figure.doc_id and g.start <= figure.start < g.end and g.amount == figure.value),
-        None,
-    )
-    if grant is None:
-        return None
-    return {"title": grant.title, "funder": grant.funder, "amount": grant.amount, "currency": grant.currency, "period": grant.period}
-
-
-def _question_entities(question: Question, tables: Tables) -> list[dict]:
-    return [_entity_record(m.key, tables, asked=True, answers=[]) for m in question.entities]
+    for g in tables.grants:
+        if g.doc_id == figure.doc_id and g.start <= figure.start < g.end and g.amount == figure.value:
+            return {
+                "title": g.title, "funder": g.funder, "amount": g.amount, "currency": g.currency, "period": g.period,
+            }
+    return None
 
 
 def _entities(question: Question, ranked: list[Ranked], tables: Tables) -> list[dict]:
-    """The entities asked about, then those the quoted claims are attributed to, with the items."""
-    records = {m.key: _entity_record(m.key, tables, asked=True, answers=[]) for m in question.entities}
+    """The entities asked about, then those the quotes name or their claims are attributed to,
+    each with the positions of the items naming it (``named``) or attributed to it."""
+    records = {m.key: _entity(tables, m.key, asked=True) for m in question.entities}
     for n, r in enumerate(ranked):
         claim = tables.claims.get(r.passage.key)
-        if claim is None or claim.attributed_to is None:
-            continue
-        record = records.get(claim.attributed_to) or _entity_record(claim.attributed_to, tables, asked=False, answers=[])
-        if record is None:
-            continue
-        record["answers"].append(n)
-        records[claim.attributed_to] = record
+        roles = [(key, "named") for key in sorted(r.passage.entities)]
+        roles += [(claim.attributed_to, "attributed")] if claim and claim.attributed_to else []
+        for key, role in roles:
+            if key in records or tables.entity(key):
+                records.setdefault(key, _entity(tables, key, asked=False))[role].append(n)
     return list(records.values())
 
 
-def _entity_record(key: str, tables: Tables, asked: bool, answers: list[int]) -> dict | None:
-    entity = next((e for e in tables.entities if e.key == key), None)
-    if entity is None:
-        return None
-    return {"key": entity.key, "id": entity.id, "label": entity.label, "type": entity.type, "asked": asked, "answers": answers}
+def _entity(tables: Tables, key: str, asked: bool) -> dict:
+    entity = tables.entity(key)
+    return {
+        "key": key, "id": entity.id, "label": entity.label, "type": entity.type,
+        "asked": asked, "named": [], "attributed": [],
+    }

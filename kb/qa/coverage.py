@@ -1,66 +1,104 @@
 """Coverage: how much of a question a passage expresses, the measure ranking and the no-answer
 decision share.
 
-Each concept of the question weighs its inverse passage frequency (``kb.qa.expand``). A passage expresses a concept to a degree: fully when its words say it in the wording
-asked or the graph says so (it names the asked entity, is a claim attributed to it, tagged with
-the asked population or of the kind asked about (caveats, concerns), or is a grant record for a
-question about funding); ``EXPANSION_MATCH`` through a synonym or alias; ``SECTION_MATCH`` when only its section
+Each concept of the question weighs its inverse passage frequency (``kb.qa.expand``). A passage
+expresses a concept to a degree: fully when its words say it in the wording asked, or when the
+graph says so (it names the asked entity, is a claim attributed to it, tagged with the asked
+population or of the kind asked about, such as caveats, or is a grant record for a question about
+funding); ``EXPANSION_MATCH`` through a synonym or alias; ``SECTION_MATCH`` when only its section
 title says it; ``CONTEXT_MATCH`` when an asked entity is named only in the passages just before it
-or in its document's title or publisher (the document or the paragraph is about it). Coverage is
-the weighted mean of these degrees.
+or in its document's title or publisher (the paragraph or the document is about it). Coverage is
+the weighted mean of these degrees. A question asking for a type of answer (a figure, a date, an
+actor, a source: ``kb.qa.kinds``) has one concept more, the answer itself, weighing the mean of
+the others, which a passage expresses when it has that type.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from .analyse import Question
 from .expand import Concept
-from .tables import Passage, Tables, contains
+from .kinds import TYPED_INTENTS, has_answer_type
+from .tables import Key, Passage, Tables
 
 EXPANSION_MATCH = 0.8
 SECTION_MATCH = 0.7
 CONTEXT_MATCH = 0.5
 
 
-class Coverage:
-    """The coverage of one question's concepts, remembered per passage."""
+@dataclass(frozen=True)
+class Reach:
+    """The passages expressing one concept, by degree (a passage's best degree counts)."""
 
-    def __init__(self, found: list[Concept], tables: Tables):
-        self.found, self.tables = found, tables
-        self.total = sum(c.weight for c in found)
-        self._seen: dict[tuple[str, int], float] = {}
+    weight: float
+    full: frozenset[Key]
+    expansion: frozenset[Key]
+    section: frozenset[Key]
+    context: frozenset[Key]
+    documents: frozenset[str]  # documents whose title or publisher names the concept's entity
 
-    def __call__(self, passage: Passage) -> float:
-        if passage.key not in self._seen:
-            self._seen[passage.key] = (
-                sum(c.weight * degree(c, passage, self.tables) for c in self.found) / self.total if self.total else 0.0
-            )
-        return self._seen[passage.key]
-
-
-def degree(concept: Concept, passage: Passage, tables: Tables) -> float:
-    """How fully the passage expresses the concept, from 0 to 1."""
-    if _in_words(concept.asked, passage.stems) or _in_graph(concept, passage, tables):
-        return 1.0
-    if _in_words(concept.expansions, passage.stems):
-        return EXPANSION_MATCH
-    if _in_words(concept.asked + concept.expansions, passage.section_stems):
-        return SECTION_MATCH
-    if concept.entity and (
-        concept.entity in passage.context or concept.entity in tables.document_entities.get(passage.doc_id, ())
-    ):
-        return CONTEXT_MATCH
-    return 0.0
+    def degree(self, passage: Passage) -> float:
+        key = passage.key
+        if key in self.full:
+            return 1.0
+        if key in self.expansion:
+            return EXPANSION_MATCH
+        if key in self.section:
+            return SECTION_MATCH
+        if key in self.context or passage.doc_id in self.documents:
+            return CONTEXT_MATCH
+        return 0.0
 
 
-def _in_graph(concept: Concept, passage: Passage, tables: Tables) -> bool:
-    if (concept.entity and concept.entity in passage.entities) or (concept.record and concept.record == passage.source):
-        return True
-    claim = tables.claims.get(passage.key)
-    return claim is not None and (
-        (concept.entity is not None and claim.attributed_to == concept.entity)
-        or (concept.population is not None and concept.population in claim.populations)
-        or (concept.claim_kind is not None and claim.kind == concept.claim_kind)
+def reach(concept: Concept, tables: Tables) -> Reach:
+    words = tables.wordings
+    entity = concept.entity
+    return Reach(
+        weight=concept.weight,
+        full=frozenset().union(*(words.holding(w) for w in concept.asked), _graph(concept, tables)),
+        expansion=frozenset().union(*(words.holding(w) for w in concept.expansions)),
+        section=frozenset().union(*(words.section_holding(w) for w in concept.asked + concept.expansions)),
+        context=words.in_context(entity) if entity else frozenset(),
+        documents=frozenset(d for d, named in tables.document_entities.items() if entity in named),
     )
 
 
-def _in_words(wordings: tuple[tuple[str, ...], ...], stems: tuple[str, ...]) -> bool:
-    return any(contains(stems, wording) for wording in wordings)
+def _graph(concept: Concept, tables: Tables) -> frozenset[Key]:
+    """The passages the graph says express the concept."""
+    found = set(tables.wordings.naming(concept.entity)) if concept.entity else set()
+    if concept.record:
+        found.update(p.key for p in tables.all_passages() if p.source == concept.record)
+    for key, claim in tables.claims.items():
+        if (
+            (concept.entity and claim.attributed_to == concept.entity)
+            or (concept.population and concept.population in claim.populations)
+            or (concept.claim_kind and claim.kind == concept.claim_kind)
+        ):
+            found.add(key)
+    return frozenset(found)
+
+
+class Coverage:
+    """The coverage of one question's concepts, remembered per passage."""
+
+    def __init__(self, found: list[Concept], tables: Tables, question: Question):
+        self.tables, self.question = tables, question
+        self.reaches = [reach(c, tables) for c in found]
+        typed = question.intent in TYPED_INTENTS and found
+        self.type_weight = sum(c.weight for c in found) / len(found) if typed else 0.0
+        self.total = sum(c.weight for c in found) + self.type_weight
+        self._seen: dict[Key, float] = {}
+
+    def __call__(self, passage: Passage) -> float:
+        if passage.key not in self._seen:
+            self._seen[passage.key] = self._share(passage)
+        return self._seen[passage.key]
+
+    def _share(self, passage: Passage) -> float:
+        if not self.total:
+            return 0.0
+        expressed = sum(r.weight * r.degree(passage) for r in self.reaches)
+        if self.type_weight and has_answer_type(passage, self.question, self.tables):
+            expressed += self.type_weight
+        return expressed / self.total

@@ -1,7 +1,7 @@
 """The no-answer decision: whether the corpus holds evidence for a question at all.
 
 A question is answerable when one of the first ``DECISION_DEPTH`` ranked passages both fits the
-question (``kb.qa.rank.fits``: a statement, with a figure of the kind asked for a figure question,
+question (``kb.qa.kinds.fits``: a statement, with a figure of the kind asked for a figure question,
 a date for a when question...) and expresses at least ``MIN_COVERAGE`` of the question's concept
 weight (``kb.qa.coverage``). A concept weighs more the fewer passages express it, and a thing no
 passage expresses weighs the most, so a question about what the sources never mention ("the
@@ -15,7 +15,8 @@ of what the best passage expresses are not shown.
 from __future__ import annotations
 
 from .analyse import Question
-from .rank import Ranked, fits
+from .kinds import fits
+from .rank import Ranked
 from .tables import Tables
 
 DECISION_DEPTH = 5

@@ -26,7 +26,7 @@ class Concept:
     """One thing the question asks about, with the stemmed wordings that express it."""
 
     label: str
-    weight: float  # inverse passage frequency of the wording asked
+    weight: float  # inverse passage frequency of all its wordings
     asked: tuple[tuple[str, ...], ...]
     expansions: tuple[tuple[str, ...], ...] = ()
     entity: str | None = None
@@ -45,7 +45,10 @@ class SynonymSet:
 @lru_cache(maxsize=1)
 def load_synonyms(path: Path = SYNONYMS_PATH) -> tuple[SynonymSet, ...]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return tuple(SynonymSet(tuple(entry["terms"]), entry.get("records"), entry.get("claim_kind")) for entry in data.get("synonyms", []))
+    return tuple(
+        SynonymSet(tuple(entry["terms"]), entry.get("records"), entry.get("claim_kind"))
+        for entry in data.get("synonyms", [])
+    )
 
 
 def concepts(question: Question, tables: Tables) -> list[Concept]:
@@ -57,7 +60,7 @@ def concepts(question: Question, tables: Tables) -> list[Concept]:
 
 
 def _entity_concept(key: str, surface: str, tables: Tables) -> Concept:
-    entity = next(e for e in tables.entities if e.key == key)
+    entity = tables.entity(key)
     asked = _stemmed((surface,), tables)
     others = _others(entity.names, asked, tables)
     return Concept(entity.label, tables.idf(asked + others), asked, others, entity=key)

@@ -1,17 +1,17 @@
-"""Ranking: fuses the candidate lists by reciprocal rank fusion, boosts what the graph and the
-kind of answer asked single out, and sets aside passages that cannot answer.
+"""Ranking: fuses the two ranked candidate lists by weighted reciprocal rank fusion, boosts what
+the graph and the answer type single out, and sets aside passages that cannot answer.
 
-Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) scores a passage by the sum over
-the ``FUSED`` lists holding it (the BM25F text list and the coverage list) of
-``1 / (RRF_K + rank)``, ranks counted from 1. ``RRF_K = 60`` is the value the paper found robust:
-it damps the differences between the first few places, so a passage both lists rank well beats
-one that a single list puts first. Each other list holding the passage (the graph's claims
-attributed to the asked entity and tagged with the asked population; the figures, dates,
-references, actors or definitions the intent asks for; the grants of a funding question)
-multiplies its score by ``1 + BOOST``. A passage that cannot answer is multiplied by ``MISFIT``:
-one that states nothing (a question, a lead-in ending in a colon), a reference-list entry unless
-sources are asked for, and, for a figure, when or who question, one without a figure of the kind
-asked, a date, or an actor other than those asked about (answer-type checking).
+Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) scores a passage by the sum,
+over the ranked lists holding it, of ``weight / (RRF_K + rank)``, ranks counted from 1. ``RRF_K =
+60`` is the value the paper found robust: it damps the differences between the first places, so a
+passage both lists rank well beats one that a single list puts first (the ranking barely changes
+for k from 30 to 100). The lists are ``text`` (BM25F: words only) and ``coverage`` (the concepts
+expressed, counting the graph's evidence and the answer type), which weighs ``FUSED["coverage"]
+= 2``: the knowledge base's evidence counts double the bare words. Each boost list holding the
+passage (the graph's claims of the asked entity and population, the answer type or definitions
+asked for, the grants of a funding question) multiplies its score by ``1 + BOOST``; a passage that
+cannot answer (``kb.qa.kinds.fits``: it states nothing, or lacks the answer type asked for) by
+``MISFIT``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 from .analyse import Question
 from .coverage import Coverage
-from .retrieve import Candidates, holds_figure
+from .kinds import fits
 from .tables import Passage, Tables
 
 RRF_K = 60
-FUSED = ("text", "coverage")
+FUSED = {"text": 1.0, "coverage": 2.0}  # ranked list -> weight in the fusion
 BOOST = 0.5
 MISFIT = 0.5
 
@@ -37,14 +37,14 @@ class Ranked:
     lists: tuple[str, ...]  # the candidate lists that held the passage
 
 
-def fuse(candidates: Candidates, coverage: Coverage, question: Question, tables: Tables) -> list[Ranked]:
+def fuse(lists: dict[str, list[Passage]], coverage: Coverage, question: Question, tables: Tables) -> list[Ranked]:
     fused: dict[tuple[str, int], float] = {}
     holders: dict[tuple[str, int], list[str]] = {}
     passages: dict[tuple[str, int], Passage] = {}
-    for name, ranked in candidates.lists.items():
+    for name, ranked in lists.items():
         for rank, passage in enumerate(ranked, start=1):
             if name in FUSED:
-                fused[passage.key] = fused.get(passage.key, 0.0) + 1.0 / (RRF_K + rank)
+                fused[passage.key] = fused.get(passage.key, 0.0) + FUSED[name] / (RRF_K + rank)
             holders.setdefault(passage.key, []).append(name)
             passages[passage.key] = passage
     results = []
@@ -54,18 +54,3 @@ def fuse(candidates: Candidates, coverage: Coverage, question: Question, tables:
         score *= (1.0 + BOOST) ** boosts * (1.0 if fits(passage, question, tables) else MISFIT)
         results.append(Ranked(passage, score, coverage(passage), tuple(holders[key])))
     return sorted(results, key=lambda r: (-r.score, r.passage.key))
-
-
-def fits(passage: Passage, question: Question, tables: Tables) -> bool:
-    """Whether the passage is the kind of text that could answer the question."""
-    if passage.source == "reference" or question.intent == "sources":
-        return passage.source == "reference" and question.intent == "sources"
-    if passage.text.rstrip(" '\"’”").endswith(("?", ":")):
-        return False
-    if question.intent == "figure":
-        return holds_figure(passage, question, tables)
-    if question.intent == "when":
-        return passage.dated
-    if question.intent == "who":
-        return bool(passage.entities - {m.key for m in question.entities})
-    return True

@@ -1,11 +1,14 @@
 """The knowledge the question answerer reads, loaded once per knowledge-base generation.
 
-``load_tables`` reads, through the service, the documents and their canonical text, the quotable
-passages (the index's sentences, with the sentences a grant or a reference-list entry spans joined
-into that record's passage), the entities with every name the knowledge base and the gazetteer
-give them, the claims, figures and grants, and the population wordings of the claim lexicon. It
-also counts in how many passages each stemmed word occurs, for the weights of question terms.
-Everything here is plain data; nothing is read again until an ingest switches generations.
+``load_tables`` reads through the service: the documents and their canonical text; the quotable
+passages, which are the index's sentences except that the sentences a grant or a reference-list
+entry spans make one passage of that record (the graph knows those boundaries better than the
+sentence splitter: "IBSEN" / "Dissemination, 1/4/2008 ... DH (£114,046)"); the entities with every
+name the graph and the gazetteer give them; the claims, figures and grants; and the population
+wordings of the claim lexicon. Each passage carries its stems (the index's analysis), the entities
+it and the passages just before it name, and whether it holds a figure or a date. A
+``WordingIndex`` says which passages hold a stemmed wording. Nothing is read again until an
+ingest switches generations.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import bisect
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import ingest
@@ -22,13 +26,15 @@ from ingest.extract.actors import load_gazetteer
 
 from .names import NameMatcher
 
-POPULATIONS_PATH = Path(ingest.__file__).resolve().parent / "data" / "populations.toml"
-MAX_JOINED_SPAN = 600  # a record spanning more characters than this is not joined into one passage
+LEXICON_PATH = Path(ingest.__file__).resolve().parent / "data" / "populations.toml"  # the claim lexicon
+MAX_JOINED_SPAN = 600  # a record longer than this is not made one passage
 MIN_PREFIX = 5  # a stem this long also matches the longer stems it begins ("compar", "comparison")
+MAX_REMEMBERED = 20_000  # wordings whose passages a WordingIndex remembers
 CONTEXT_PASSAGES = 10  # an entity named this many passages before one is still in its context
-DATE = re.compile(
-    r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-)
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE = re.compile(rf"\b(?:1[89]|20)\d\d\b|\b(?:{MONTHS})\b")
+
+Key = tuple[str, int]  # a passage's document id and start
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class Entity:
     id: str
     label: str
     type: str
-    names: tuple[str, ...]  # label first, then aliases, gazetteer aliases and a person's surname
+    names: tuple[str, ...]  # label, graph aliases, gazetteer aliases, a person's surname
 
 
 @dataclass(frozen=True)
@@ -47,11 +53,12 @@ class Population:
     key: str
     label: str
     terms: tuple[str, ...]
+    topic: bool  # a group of people who use services or care for them, not staff, providers, councils
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A quotable span of a document's canonical text: a sentence, or a grant or reference entry."""
+    """A quotable span of a document's canonical text: a sentence, a grant or a reference entry."""
 
     doc_id: str
     start: int
@@ -65,9 +72,10 @@ class Passage:
     context: frozenset[str] = frozenset()  # keys of the entities it or the passages just before name
     has_figure: bool = False
     dated: bool = False  # names a year or a month
+    descriptive: bool = False  # describes its document ("this paper explains") rather than the world
 
     @property
-    def key(self) -> tuple[str, int]:
+    def key(self) -> Key:
         return self.doc_id, self.start
 
 
@@ -105,89 +113,6 @@ class GrantRecord:
     period: str | None
 
 
-@dataclass
-class Tables:
-    generation: str
-    titles: dict[str, str]
-    texts: dict[str, str]
-    passages: dict[str, list[Passage]]  # per document, in text order
-    entities: tuple[Entity, ...]
-    populations: tuple[Population, ...]
-    claims: dict[tuple[str, int], ClaimRecord]  # by the key of the passage holding the claim
-    figures: tuple[FigureRecord, ...]
-    grants: tuple[GrantRecord, ...]
-    analyzer: object
-    entity_names: NameMatcher | None = None
-    population_names: NameMatcher | None = None
-    document_entities: dict[str, frozenset[str]] = field(default_factory=dict)  # named by title or publisher
-    passage_count: int = 0
-    holders: dict[tuple[str, ...], frozenset] = field(default_factory=dict)  # wording -> passages holding it
-
-    def stems(self, text: str) -> tuple[str, ...]:
-        """The index's analysis of ``text``: lower-cased, stop words dropped, stemmed."""
-        return tuple(token.text for token in self.analyzer(text))
-
-    def frequency(self, wordings: tuple[tuple[str, ...], ...]) -> int:
-        """In how many passages any of the wordings occurs (remembered per wording)."""
-        held: set[tuple[str, int]] = set()
-        for wording in wordings:
-            if wording not in self.holders:
-                self.holders[wording] = frozenset(p.key for p in self.all_passages() if contains(p.stems, wording))
-            held |= self.holders[wording]
-        return len(held)
-
-    def idf(self, wordings: tuple[tuple[str, ...], ...]) -> float:
-        """BM25's inverse passage frequency of what the wordings say; a thing no passage says weighs the most."""
-        df = self.frequency(wordings)
-        return math.log(1 + (self.passage_count - df + 0.5) / (df + 0.5))
-
-    def passage_at(self, doc_id: str, offset: int) -> Passage | None:
-        """The passage of ``doc_id`` containing ``offset``."""
-        passages = self.passages.get(doc_id, [])
-        i = bisect.bisect_right([p.start for p in passages], offset) - 1
-        if i >= 0 and passages[i].start <= offset < passages[i].end:
-            return passages[i]
-        return None
-
-    def all_passages(self) -> list[Passage]:
-        return [p for doc in self.passages.values() for p in doc]
-
-
-def load_tables(service, generation: str) -> Tables:
-    documents = service.documents()
-    texts = {d.id: service.document_text(d.id) for d in documents}
-    grants = tuple(_grants(service, texts))
-    joins = [(g.doc_id, g.start, g.end, "grant") for g in grants] + list(_reference_spans(service, texts))
-    index = service.view.index
-    analyzer = index.schema["text"].analyzer
-    tables = Tables(
-        generation=generation,
-        titles={d.id: d.title or d.id for d in documents},
-        texts=texts,
-        passages={},
-        entities=tuple(_entities(service)),
-        populations=tuple(_populations()),
-        claims={},
-        figures=tuple(_figures(service)),
-        grants=grants,
-        analyzer=analyzer,
-    )
-    tables.entity_names = NameMatcher({n: (e.key, e.label) for e in reversed(tables.entities) for n in e.names})
-    tables.population_names = NameMatcher(
-        {t: (p.key, p.label) for p in reversed(tables.populations) for t in (p.label, *p.terms)}
-    )
-    tables.document_entities = {
-        d.id: frozenset(m.key for m in tables.entity_names.find(f"{d.title or ''} · {d.publisher or ''}")) for d in documents
-    }
-    tables.passages = _passages(index, texts, joins, tables)
-    tables.claims = _claims(service, tables)
-    tables.passage_count = len(tables.all_passages())
-    return tables
-
-
-# --- passages
-
-
 def contains(stems: tuple[str, ...], wording: tuple[str, ...]) -> bool:
     """Whether the wording occurs as a run of ``stems``."""
     n = len(wording)
@@ -198,77 +123,215 @@ def _same(stem: str, wanted: str) -> bool:
     return stem == wanted or (len(wanted) >= MIN_PREFIX and stem.startswith(wanted))
 
 
-def _sentences(index) -> list[dict]:
-    with index.searcher() as searcher:
-        return sorted(
-            (dict(fields) for fields in searcher.all_stored_fields() if fields["kind"] == "sentence"),
-            key=lambda s: (s["doc_id"], s["start"]),
+class WordingIndex:
+    """Which passages hold a stemmed wording in their text or their section title (from an
+    inverted index of stems, remembered per wording), and which name an entity or have it in
+    their context."""
+
+    def __init__(self, passages: list[Passage]):
+        self.passages = passages
+        self._by_key = {p.key: p for p in passages}
+        self._postings = _inverted(passages, lambda p: p.stems)
+        self._sections = _inverted(passages, lambda p: [p.section_stems])
+        self._naming = _inverted(passages, lambda p: p.entities)
+        self._in_context = _inverted(passages, lambda p: p.context)
+        self._with_stem: dict[str, frozenset[Key]] = {}
+        self._holding: dict[tuple[str, ...], frozenset[Key]] = {}
+        self._section_holding: dict[tuple[str, ...], frozenset[Key]] = {}
+
+    def holding(self, wording: tuple[str, ...]) -> frozenset[Key]:
+        """Keys of the passages whose text holds the wording."""
+        return _remembered(self._holding, wording, lambda: self._text_holding(wording))
+
+    def section_holding(self, wording: tuple[str, ...]) -> frozenset[Key]:
+        """Keys of the passages whose section title holds the wording."""
+        return _remembered(self._section_holding, wording, lambda: _union(
+            keys for stems, keys in self._sections.items() if contains(stems, wording)
+        ))
+
+    def naming(self, entity: str) -> frozenset[Key]:
+        """Keys of the passages naming the entity."""
+        return self._naming.get(entity, frozenset())
+
+    def in_context(self, entity: str) -> frozenset[Key]:
+        """Keys of the passages in whose context (``CONTEXT_PASSAGES``) the entity is named."""
+        return self._in_context.get(entity, frozenset())
+
+    def _text_holding(self, wording: tuple[str, ...]) -> frozenset[Key]:
+        found = frozenset.intersection(*(self._stem(s) for s in wording)) if wording else frozenset()
+        return frozenset(k for k in found if contains(self._by_key[k].stems, wording))
+
+    def _stem(self, wanted: str) -> frozenset[Key]:
+        return _remembered(self._with_stem, wanted, lambda: _union(
+            keys for stem, keys in self._postings.items() if _same(stem, wanted)
+        ))
+
+
+def _inverted(passages: list[Passage], values: Callable) -> dict:
+    """``{value: keys of the passages having it}`` for the values ``values(passage)`` gives."""
+    index: dict = {}
+    for passage in passages:
+        for value in values(passage):
+            index.setdefault(value, set()).add(passage.key)
+    return {value: frozenset(keys) for value, keys in index.items()}
+
+
+def _union(sets) -> frozenset:
+    return frozenset().union(*sets)
+
+
+def _remembered(memory: dict, key, compute: Callable):
+    """``memory[key]``, computed on first use; a memory grown past ``MAX_REMEMBERED`` starts afresh,
+    so that a server asked endless new words keeps a bounded size."""
+    if key not in memory:
+        if len(memory) >= MAX_REMEMBERED:
+            memory.clear()
+        memory[key] = compute()
+    return memory[key]
+
+
+@dataclass(frozen=True)
+class Tables:
+    generation: str
+    titles: dict[str, str]
+    texts: dict[str, str]
+    passages: dict[str, list[Passage]]  # per document, in text order
+    entities: tuple[Entity, ...]
+    populations: tuple[Population, ...]
+    claims: dict[Key, ClaimRecord]  # by the key of the passage holding the claim
+    figures: tuple[FigureRecord, ...]
+    grants: tuple[GrantRecord, ...]
+    stems: Callable[[str], tuple[str, ...]]  # the index's analysis: lower case, no stop words, stemmed
+    entity_names: NameMatcher
+    population_names: NameMatcher
+    document_entities: dict[str, frozenset[str]]  # entities a document's title or publisher names
+    label_stems: dict[str, frozenset[str]]  # entity key -> stems of its label
+    wordings: WordingIndex
+
+    def idf(self, wordings: tuple[tuple[str, ...], ...]) -> float:
+        """BM25's inverse passage frequency of what the wordings say; what no passage says weighs most."""
+        held = len(frozenset().union(*(self.wordings.holding(w) for w in wordings)))
+        total = len(self.wordings.passages)
+        return math.log(1 + (total - held + 0.5) / (held + 0.5))
+
+    def passage_at(self, doc_id: str, offset: int) -> Passage | None:
+        return passage_at(self.passages, doc_id, offset)
+
+    def entity(self, key: str) -> Entity | None:
+        return next((e for e in self.entities if e.key == key), None)
+
+    def all_passages(self) -> list[Passage]:
+        return self.wordings.passages
+
+
+def passage_at(passages: dict[str, list[Passage]], doc_id: str, offset: int) -> Passage | None:
+    """The passage of ``doc_id`` containing ``offset``."""
+    in_document = passages.get(doc_id, [])
+    i = bisect.bisect_right([p.start for p in in_document], offset) - 1
+    if i >= 0 and in_document[i].start <= offset < in_document[i].end:
+        return in_document[i]
+    return None
+
+
+def load_tables(service, generation: str) -> Tables:
+    documents = service.documents()
+    texts = {d.id: service.document_text(d.id) for d in documents}
+    citations = {doc_id: service.cites(doc_id) for doc_id in texts}
+    analyzer = service.view.index.schema["text"].analyzer
+
+    def stems(text: str) -> tuple[str, ...]:
+        return tuple(token.text for token in analyzer(text))
+
+    lexicon = tomllib.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    entities = tuple(_entities(service))
+    populations = tuple(_populations(lexicon))
+    descriptive = _descriptive(lexicon)
+    entity_names = NameMatcher({n: (e.key, e.label) for e in reversed(entities) for n in e.names})
+    figures = tuple(_figures(service))
+    grants = tuple(_grants(citations))
+    joins = [(g.doc_id, g.start, g.end, "grant") for g in grants] + list(_reference_spans(citations))
+    sentences = _sentences(service.view.index)
+    passages = {
+        doc_id: _described(
+            _joined(sentences.get(doc_id, []), joins, texts[doc_id], doc_id, stems), entity_names, figures, descriptive
         )
+        for doc_id in texts
+    }
+    return Tables(
+        generation=generation,
+        titles={d.id: d.title or d.id for d in documents},
+        texts=texts,
+        passages=passages,
+        entities=entities,
+        populations=populations,
+        claims=_claims(service, passages),
+        figures=figures,
+        grants=grants,
+        stems=stems,
+        entity_names=entity_names,
+        population_names=NameMatcher({t: (p.key, p.label) for p in reversed(populations) for t in (p.label, *p.terms)}),
+        document_entities={
+            d.id: frozenset(m.key for m in entity_names.find(f"{d.title or ''} · {d.publisher or ''}"))
+            for d in documents
+        },
+        label_stems={e.key: frozenset(stems(e.label)) for e in entities},
+        wordings=WordingIndex([p for doc_id in texts for p in passages[doc_id]]),
+    )
 
 
-def _passages(index, texts: dict[str, str], joins: list[tuple], tables: Tables) -> dict[str, list[Passage]]:
-    """Sentences, except that the sentences a grant or reference entry spans become one passage of
-    that source."""
-    by_doc: dict[str, list[Passage]] = {doc_id: [] for doc_id in texts}
-    sentences = _sentences(index)
-    taken: set[tuple[str, int]] = set()
-    for doc_id, start, end, source in joins:
-        covered = [s for s in sentences if s["doc_id"] == doc_id and s["start"] < end and s["end"] > start]
-        if not covered:
-            continue
-        first, last = covered[0], covered[-1]
-        taken.update((s["doc_id"], s["start"]) for s in covered)
-        by_doc[doc_id].append(_passage(tables, texts, doc_id, first["start"], last["end"], first["section"], source))
-    for s in sentences:
-        if (s["doc_id"], s["start"]) not in taken and s["doc_id"] in by_doc:
-            by_doc[s["doc_id"]].append(_passage(tables, texts, s["doc_id"], s["start"], s["end"], s["section"], "sentence"))
-    return {doc_id: _with_context(_without_overlaps(sorted(p, key=lambda p: p.start)), tables) for doc_id, p in by_doc.items()}
+# --- passages
 
 
-def _with_context(passages: list[Passage], tables: Tables) -> list[Passage]:
-    """Each passage with the entities it names, those of its context, and whether it holds a figure or date."""
-    named = [frozenset(m.key for m in tables.entity_names.find(p.text)) for p in passages]
-    figures = {(f.doc_id, f.start) for f in tables.figures}
+def _sentences(index) -> dict[str, list[dict]]:
+    by_doc: dict[str, list[dict]] = {}
+    with index.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            if fields["kind"] == "sentence":
+                by_doc.setdefault(fields["doc_id"], []).append(dict(fields))
+    return {doc_id: sorted(found, key=lambda s: s["start"]) for doc_id, found in by_doc.items()}
+
+
+def _joined(sentences: list[dict], joins: list[tuple], text: str, doc_id: str, stems: Callable) -> list[Passage]:
+    """The document's sentences, those a grant or reference entry spans joined into one passage
+    (the first record to claim a sentence keeps it)."""
+    passages: list[Passage] = []
+    taken: set[int] = set()
+    for join_doc, start, end, source in joins:
+        covered = [s for s in sentences if join_doc == doc_id and s["start"] < end and s["end"] > start]
+        if covered and not taken & {s["start"] for s in covered}:
+            taken.update(s["start"] for s in covered)
+            first, last = covered[0], covered[-1]
+            passages.append(_passage(text, doc_id, first["start"], last["end"], first["section"], source, stems))
+    passages += [
+        _passage(text, doc_id, s["start"], s["end"], s["section"], "sentence", stems)
+        for s in sentences
+        if s["start"] not in taken
+    ]
+    return sorted(passages, key=lambda p: p.start)
+
+
+def _passage(text: str, doc_id: str, start: int, end: int, section: str, source: str, stems: Callable) -> Passage:
+    quote = text[start:end]
+    return Passage(doc_id, start, end, section, quote, source, stems(quote), stems(section))
+
+
+def _described(
+    passages: list[Passage], entity_names: NameMatcher, figures: tuple[FigureRecord, ...], descriptive: re.Pattern
+) -> list[Passage]:
+    """Each passage with the entities it names, those of its context, and whether it holds a
+    figure or a date or describes its document."""
+    named = [frozenset(m.key for m in entity_names.find(p.text)) for p in passages]
     result = []
     for i, passage in enumerate(passages):
-        context = frozenset().union(*named[max(0, i - CONTEXT_PASSAGES) : i + 1])
-        has_figure = any(passage.doc_id == d and passage.start <= s < passage.end for d, s in figures)
-        dated = DATE.search(passage.text) is not None
-        result.append(replace(passage, entities=named[i], context=context, has_figure=has_figure, dated=dated))
+        result.append(replace(
+            passage,
+            entities=named[i],
+            context=frozenset().union(*named[max(0, i - CONTEXT_PASSAGES) : i + 1]),
+            has_figure=any(f.doc_id == passage.doc_id and passage.start <= f.start < passage.end for f in figures),
+            dated=DATE.search(passage.text) is not None,
+            descriptive=descriptive.search(passage.text) is not None,
+        ))
     return result
-
-
-def _without_overlaps(passages: list[Passage]) -> list[Passage]:
-    """Drops a passage that starts inside the one before (two joined records sharing a sentence)."""
-    kept: list[Passage] = []
-    for passage in passages:
-        if not kept or passage.start >= kept[-1].end:
-            kept.append(passage)
-    return kept
-
-
-def _passage(tables: Tables, texts: dict[str, str], doc_id: str, start: int, end: int, section: str, source: str) -> Passage:
-    text = texts[doc_id][start:end]
-    return Passage(doc_id, start, end, section, text, source, tables.stems(text), tables.stems(section))
-
-
-def _reference_spans(service, texts: dict[str, str]):
-    for doc_id in texts:
-        record = service.cites(doc_id)
-        for kind in ("references", "sources", "footnotes"):
-            for entry in record[kind]:
-                if entry["end"] - entry["start"] <= MAX_JOINED_SPAN:
-                    yield doc_id, entry["start"], entry["end"], "reference"
-
-
-def _grants(service, texts: dict[str, str]):
-    for doc_id in texts:
-        for g in service.cites(doc_id)["grants"]:
-            if g["end"] - g["start"] <= MAX_JOINED_SPAN:
-                yield GrantRecord(
-                    doc_id, g["start"], g["end"], g["title"], g["funder"],
-                    _key(g["funder_id"]) if g["funder_id"] else None, g["amount"], g["currency"], g["period"],
-                )
 
 
 # --- records
@@ -276,6 +339,25 @@ def _grants(service, texts: dict[str, str]):
 
 def _key(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
+
+
+def _reference_spans(citations: dict[str, dict]):
+    for doc_id, record in citations.items():
+        for kind in ("references", "sources", "footnotes"):
+            for entry in record[kind]:
+                if entry["end"] - entry["start"] <= MAX_JOINED_SPAN:
+                    yield doc_id, entry["start"], entry["end"], "reference"
+
+
+def _grants(citations: dict[str, dict]):
+    for doc_id, record in citations.items():
+        for g in record["grants"]:
+            if g["end"] - g["start"] <= MAX_JOINED_SPAN:
+                funder = _key(g["funder_id"]) if g["funder_id"] else None
+                yield GrantRecord(
+                    doc_id, g["start"], g["end"], g["title"], g["funder"], funder,
+                    g["amount"], g["currency"], g["period"],
+                )
 
 
 def _entities(service):
@@ -290,22 +372,24 @@ def _entities(service):
         yield Entity(key, record["id"], record["label"], record["type"], tuple(dict.fromkeys(n for n in names if n)))
 
 
-def _populations():
-    data = tomllib.loads(POPULATIONS_PATH.read_text(encoding="utf-8"))
-    for p in data.get("population", []):
-        yield Population(p["key"], p["label"], tuple(p["terms"]))
+def _populations(lexicon: dict):
+    for p in lexicon.get("population", []):
+        yield Population(p["key"], p["label"], tuple(p["terms"]), p.get("topic", False))
 
 
-def _claims(service, tables: Tables) -> dict[tuple[str, int], ClaimRecord]:
+def _descriptive(lexicon: dict) -> re.Pattern:
+    """The claim lexicon's cues of a sentence describing its document ("this paper", "available at")."""
+    cues = [c for entry in lexicon.get("claim_cue", []) if entry["kind"] == "descriptive" for c in entry["cues"]]
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b" if cues else r"(?!)", re.IGNORECASE)
+
+
+def _claims(service, passages: dict[str, list[Passage]]) -> dict[Key, ClaimRecord]:
     claims = {}
     for c in service.claims():
-        passage = tables.passage_at(c["document"], c["start"])
-        if passage is None:
-            continue
-        claims[passage.key] = ClaimRecord(
-            c["kind"], frozenset(c["populations"]),
-            _key(c["attributed_to_id"]) if c["attributed_to_id"] else None, c["attributed_to"],
-        )
+        passage = passage_at(passages, c["document"], c["start"])
+        if passage is not None:
+            attributed = _key(c["attributed_to_id"]) if c["attributed_to_id"] else None
+            claims[passage.key] = ClaimRecord(c["kind"], frozenset(c["populations"]), attributed, c["attributed_to"])
     return claims
 
 

@@ -1,0 +1,58 @@
+"""Answer types: whether a passage is the kind of text that can answer a question.
+
+Classic question answering checks the type of the answer against the question word: a figure
+question wants a passage holding an extracted figure of the kind of quantity asked (a count, a
+percentage, money), a when question one naming a date, a who question one naming an actor other
+than those asked about, a sources question a reference-list entry. ``has_answer_type`` says
+whether a passage has the type a question asks for (``None`` when it asks for none); ``fits`` adds
+that a passage stating nothing (a question, a lead-in ending in a colon, a sentence describing its
+document such as "This paper explains ...") or a reference-list entry outside a sources question
+answers nothing.
+"""
+
+from __future__ import annotations
+
+from .analyse import Question
+from .tables import Passage, Tables
+
+UNIT_FAMILIES = {"money": ("GBP",), "count": ("count", "ratio"), "percent": ("percent", "ratio")}
+TYPED_INTENTS = ("figure", "when", "who", "sources")
+
+
+def holds_figure(passage: Passage, question: Question, tables: Tables) -> bool:
+    """Whether the passage holds an extracted figure of the kind of quantity asked (any, if unsaid)."""
+    if not passage.has_figure:
+        return False
+    units = UNIT_FAMILIES.get(question.quantity or "", ())
+    inside = [f for f in tables.figures if f.doc_id == passage.doc_id and passage.start <= f.start < passage.end]
+    return any(not units or f.unit.startswith(units) for f in inside)
+
+
+def has_answer_type(passage: Passage, question: Question, tables: Tables) -> bool | None:
+    if question.intent == "figure":
+        return holds_figure(passage, question, tables)
+    if question.intent == "when":
+        return passage.dated
+    if question.intent == "who":
+        return bool(_actors(passage, question, tables))
+    if question.intent == "sources":
+        return passage.source == "reference"
+    return None
+
+
+def _actors(passage: Passage, question: Question, tables: Tables) -> set[str]:
+    """The actors the passage names besides those asked about; of the kind asked, if the question
+    names a kind that entity labels use ("Which research units" wants a "... Research Unit")."""
+    others = set(passage.entities - {m.key for m in question.entities})
+    kind = {s for word in question.kind for s in tables.stems(word)}
+    labelled = {key for key, stems in tables.label_stems.items() if kind and kind <= stems}
+    return others & labelled if labelled else others
+
+
+def fits(passage: Passage, question: Question, tables: Tables) -> bool:
+    """Whether the passage is the kind of text that could answer the question."""
+    if passage.source == "reference" and question.intent != "sources":
+        return False
+    if passage.descriptive or passage.text.rstrip(" '\"’”").endswith(("?", ":")):
+        return False
+    return has_answer_type(passage, question, tables) is not False
