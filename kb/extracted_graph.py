@@ -16,7 +16,7 @@ from ingest.ids import slugify
 from ingest.records import ActorMention, CitationEntry, Claim, ClaimAssessment, ExtractedDocument, Figure, Grant, Pointer
 
 from . import namespaces as ns
-from .rdf_terms import A, Triple, iri, literal, selector_triples
+from .rdf_terms import A, Triple, iri, literal, optional_literals, selector_triples
 
 ENTITY_CLASSES = {
     "person": ns.FOAF.Person,
@@ -132,15 +132,12 @@ def _figures(doc: ExtractedDocument, spans: _SpanResources) -> Iterator[Triple]:
         yield node, iri(ns.SCHEMA.value), literal(float(figure.value))
         yield node, iri(ns.SCHEMA.unitText), literal(figure.unit)
         yield node, iri(ns.KBV.figureText), literal(figure.text)
-        optional = (
+        yield from optional_literals(node, (
             (ns.KBV.measure, figure.measure),
             (ns.KBV.group, figure.group),
             (ns.KBV.denominator, None if figure.denominator is None else float(figure.denominator)),
             (ns.SCHEMA.maxValue, None if figure.end_value is None else float(figure.end_value)),
-        )
-        for predicate, value in optional:
-            if value is not None:
-                yield node, iri(predicate), literal(value)
+        ))
         if figure.comparator and figure.comparator in by_span:
             yield node, iri(ns.KBV.comparedWith), figure_iri(doc.doc_id, by_span[figure.comparator])
         if figure.sentence:
@@ -220,16 +217,13 @@ def _entry(doc: ExtractedDocument, entry: CitationEntry, spans: _SpanResources, 
     yield node, iri(ns.BIRO.references), work
     yield document, iri(CITATION_RELATIONS[entry.list_kind]), work
     yield work, A, iri(ns.FABIO.Expression)
-    fields = (
+    yield from optional_literals(work, (
         (ns.DCTERMS["title"], entry.title),
         (ns.FABIO.hasPublicationYear, entry.year),
         (ns.PRISM.doi, entry.doi),
         (ns.KBV.container, entry.container),
         (ns.DCTERMS.publisher, entry.publisher),
-    )
-    for predicate, value in fields:
-        if value:
-            yield work, iri(predicate), literal(value)
+    ))
     if entry.url:
         yield work, iri(ns.FABIO.hasURL), literal(entry.url)
     for author in entry.authors:

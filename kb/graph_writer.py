@@ -19,7 +19,7 @@ from ingest.records import ExtractedDocument, Segment, SegmentedDocument
 from . import __version__
 from . import namespaces as ns
 from .extracted_graph import extracted_triples
-from .rdf_terms import A, Triple, datetime_literal, iri, literal, selector_triples
+from .rdf_terms import A, Triple, datetime_literal, iri, literal, optional_literals, selector_triples
 
 DOCUMENT_CLASSES = {
     "ref-impact-case-study": ns.FABIO.CaseStudy,
@@ -63,15 +63,12 @@ def _metadata(seg: SegmentedDocument) -> Iterator[Triple]:
     yield doc, iri(ns.KBV.offsetMap), literal(seg.canonical.offsets.encode())
     yield doc, iri(ns.KBV.characterCount), literal(len(seg.text))
     yield doc, iri(ns.KBV.sentenceCount), literal(len(seg.sentences))
-    optional = (
+    yield from optional_literals(doc, (
         (ns.DCTERMS["title"], meta.title),
         (ns.KBV.documentType, meta.doc_type),
         (ns.DCTERMS.publisher, meta.publisher),
         (ns.DCTERMS.date, meta.date),
-    )
-    for predicate, value in optional:
-        if value:
-            yield doc, iri(predicate), literal(value)
+    ))
     if meta.source_url:
         yield doc, iri(ns.DCTERMS.source), iri(meta.source_url)
     for author in meta.authors:

@@ -50,3 +50,10 @@ def selector_triples(doc_id: str, text: str, subject: ox.NamedNode, start: int, 
     yield quote, iri(ns.OA.exact), literal(text[start:end])
     yield quote, iri(ns.OA.prefix), literal(text[max(0, start - QUOTE_CONTEXT) : start])
     yield quote, iri(ns.OA.suffix), literal(text[end : end + QUOTE_CONTEXT])
+
+
+def optional_literals(subject: ox.NamedNode, pairs) -> Iterator[Triple]:
+    """``subject predicate value`` for each (predicate, value) pair whose value is not empty."""
+    for predicate, value in pairs:
+        if value is not None and value != "":
+            yield subject, iri(predicate), literal(value)

@@ -44,40 +44,31 @@ def rebuild_shared_graph(store: ox.Store, lexicon: ClaimLexicon) -> None:
 
 
 def population_scheme(lexicon: ClaimLexicon) -> list[Triple]:
-    scheme = iri(POPULATION_SCHEME)
-    triples: list[Triple] = [
-        (scheme, A, iri(ns.SKOS.ConceptScheme)),
-        (scheme, iri(ns.SKOS.prefLabel), literal("Populations")),
-    ]
-    for population in lexicon.populations:
-        concept = iri(concept_iri(population.key))
-        triples += [
-            (concept, A, iri(ns.SKOS.Concept)),
-            (concept, iri(ns.SKOS.inScheme), scheme),
-            (concept, iri(ns.SKOS.notation), literal(population.key)),
-            (concept, iri(ns.SKOS.prefLabel), literal(population.label)),
-        ]
-        triples += [(concept, iri(ns.SKOS.altLabel), literal(term)) for term in population.terms if term != population.label]
-    return triples
+    return concept_scheme(
+        POPULATION_SCHEME, "Populations", ((p.key, p.label, p.terms, None) for p in lexicon.populations)
+    )
 
 
 def topic_scheme(topics: tuple[Topic, ...]) -> list[Triple]:
     """The topics of the evidence map as a SKOS scheme, like the populations', with each note."""
-    scheme = iri(TOPIC_SCHEME)
-    triples: list[Triple] = [
-        (scheme, A, iri(ns.SKOS.ConceptScheme)),
-        (scheme, iri(ns.SKOS.prefLabel), literal("Topics")),
-    ]
-    for topic in topics:
-        concept = iri(concept_iri(topic.key))
+    return concept_scheme(TOPIC_SCHEME, "Topics", ((t.key, t.label, t.wordings, t.note) for t in topics))
+
+
+def concept_scheme(scheme_iri: str, label: str, concepts) -> list[Triple]:
+    """A SKOS concept scheme: ``concepts`` are (key, label, other wordings, scope note or None)."""
+    scheme = iri(scheme_iri)
+    triples: list[Triple] = [(scheme, A, iri(ns.SKOS.ConceptScheme)), (scheme, iri(ns.SKOS.prefLabel), literal(label))]
+    for key, concept_label, wordings, note in concepts:
+        concept = iri(concept_iri(key))
         triples += [
             (concept, A, iri(ns.SKOS.Concept)),
             (concept, iri(ns.SKOS.inScheme), scheme),
-            (concept, iri(ns.SKOS.notation), literal(topic.key)),
-            (concept, iri(ns.SKOS.prefLabel), literal(topic.label)),
-            (concept, iri(ns.SKOS.scopeNote), literal(topic.note)),
+            (concept, iri(ns.SKOS.notation), literal(key)),
+            (concept, iri(ns.SKOS.prefLabel), literal(concept_label)),
         ]
-        triples += [(concept, iri(ns.SKOS.altLabel), literal(term)) for term in topic.wordings if term != topic.label]
+        if note:
+            triples.append((concept, iri(ns.SKOS.scopeNote), literal(note)))
+        triples += [(concept, iri(ns.SKOS.altLabel), literal(term)) for term in wordings if term != concept_label]
     return triples
 
 

@@ -63,8 +63,7 @@ def oxigraph_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def corpus_kb(request, tmp_path_factory) -> KnowledgeBase:
     """The five corpus documents ingested once per back end; tests must not change it."""
-    remote = request.param == "remote"
-    store_url = request.getfixturevalue("oxigraph_url") if remote else None
+    store_url = request.getfixturevalue("oxigraph_url") if request.param == "remote" else None
     knowledge_base = KnowledgeBase(tmp_path_factory.mktemp("corpus-kb"), store_url)
     report = ingest([CORPUS], knowledge_base)
     assert not report.errors, report.errors

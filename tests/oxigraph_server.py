@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -61,12 +62,14 @@ def oxigraph_server(location: Path, *options: str, union_default_graph: bool = T
     command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *options]
     if union_default_graph:
         command += _union_option(binary)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a server that logs much never blocks
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + START_SECONDS
         while not _answers(url):
             if process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve stopped at start: {process.stderr.read().decode(errors='replace')}")
+                log.seek(0)
+                raise RuntimeError(f"oxigraph serve stopped at start: {log.read().decode(errors='replace')}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"oxigraph serve did not answer at {url} within {START_SECONDS} s")
             time.sleep(0.05)
@@ -78,4 +81,4 @@ def oxigraph_server(location: Path, *options: str, union_default_graph: bool = T
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        process.stderr.close()
+        log.close()
