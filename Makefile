@@ -32,7 +32,7 @@ eval: install
 	$(PY) -m tests.evaluate
 
 bench: install
-	$(PY) -m tests.benchmarks
+	$(PY) -m tests.benchmarks $(ARGS)
 
 # Re-resolve the lock file from pyproject.toml (needs the registry); keeps only the wheel hash
 # of the spaCy pipeline that DEVELOPERS.md pins.

@@ -128,7 +128,7 @@ def ingest(
                 report.characters = _write_documents(writer, to_write, pipeline, n_process, show_progress, report.stages)
                 _remove_documents(writer, report.removed + gone)
                 began_shared = time.perf_counter()
-                rebuild_shared_graph(writer.store, load_lexicon())
+                rebuild_shared_graph(writer, load_lexicon())
                 report.stages["shared graph"] = time.perf_counter() - began_shared
                 report.generation = writer.generation.path.name
             _mark_pending(knowledge_base, (pending - collected_ids - set(report.removed)) & set(existing))

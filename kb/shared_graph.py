@@ -17,6 +17,7 @@ from . import namespaces as ns
 from .catalog import PREFIX_LINES
 from .extracted_graph import concept_iri
 from .rdf_terms import A, Triple, iri, literal
+from .store import GenerationWriter
 from .void import dataset_description
 
 POPULATION_SCHEME = f"{ns.ID}concept/populations"
@@ -35,12 +36,12 @@ SELECT DISTINCT ?work ?doc WHERE { GRAPH ?g { ?doc cito:cites|cito:citesAsEviden
 """
 
 
-def rebuild_shared_graph(store: ox.Store, lexicon: ClaimLexicon) -> None:
+def rebuild_shared_graph(writer: GenerationWriter, lexicon: ClaimLexicon) -> None:
+    """Replace the shared graph (one request to a remote store) with what the document graphs now say."""
+    store = writer.store
     shared = ox.NamedNode(ns.SHARED_GRAPH)
     triples = dataset_description(store) + population_scheme(lexicon) + topic_scheme(load_topics()) + _entities(store) + _works(store)
-    if store.contains_named_graph(shared):
-        store.clear_graph(shared)
-    store.extend(ox.Quad(s, p, o, shared) for s, p, o in dict.fromkeys(triples))
+    writer.replace_graph(shared, [ox.Quad(s, p, o, shared) for s, p, o in dict.fromkeys(triples)])
 
 
 def population_scheme(lexicon: ClaimLexicon) -> list[Triple]:
