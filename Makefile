@@ -7,7 +7,7 @@ KB_DATA ?= var/kb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve ingest test eval bench lock clean
+.PHONY: install serve ingest test eval bench load lock clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ eval: install
 
 bench: install
 	$(PY) -m tests.benchmarks $(ARGS)
+
+# 50 users on kb serve for two minutes (needs Debian's wrk): make load ARGS="--data DIR"
+load: install
+	$(PY) -m tests.load_test $(ARGS)
 
 # Re-resolve the lock file from pyproject.toml (needs the registry); keeps only the wheel hash
 # of the spaCy pipeline that DEVELOPERS.md pins.

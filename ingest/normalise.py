@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .records import Block, CanonicalText, Heading, OffsetMap, ReadDocument
+from .records import Block, CanonicalText, OffsetMap, ReadDocument
 
 # REF2014 template labels, as the database export glues them to the value before them
 # ("University of YorkUnit of Assessment").

@@ -1,7 +1,8 @@
 """The ingest pipeline: files in, a new generation of graph and index out.
 
-read -> normalise and segment -> spaCy (one ``nlp.pipe`` pass per batch) -> extract -> write
-the document's named graph and its index entries. Unchanged files (same SHA-256, same
+read -> normalise and segment -> spaCy -> extract -> serialise (per document, in this process or
+in ``--processes`` workers, see ``ingest.document_work``) -> write the document's named graph and
+its index entries (here, the single writer). Unchanged files (same SHA-256, same
 pipeline version) are skipped; a changed file replaces only its own graph and index entries;
 ``prune`` removes documents whose files are gone. All writes go to a new generation that becomes
 current only when the whole ingest succeeded (see ``kb.store``). With a remote store, graphs are
@@ -16,7 +17,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,7 +24,6 @@ from tqdm import tqdm
 
 import kb
 from kb.catalog import DocumentSummary, list_documents
-from kb.graph_writer import document_quads
 from kb.index import IndexWriterSession
 from kb.namespaces import graph_iri
 from kb.store import GenerationWriter, KnowledgeBase
@@ -33,10 +32,10 @@ from kb.shared_graph import rebuild_shared_graph
 from .collect import collect
 from .errors import IngestError
 from .extract.claims import load_lexicon
-from .extract.document import EXTRACTORS_VERSION, DocumentExtractor
-from .nlp import load_pipeline, pipeline_version
+from .document_work import processed_documents
+from .extract.document import EXTRACTORS_VERSION
+from .nlp import pipeline_version
 from .records import ReadDocument
-from .segment import parse_documents, segment_document
 
 
 @dataclass
@@ -79,10 +78,6 @@ class IngestReport:
 def current_pipeline() -> str:
     """The version string recorded in provenance; a change re-ingests every document."""
     return f"carekb-{kb.__version__}+{pipeline_version()}+extractors-{EXTRACTORS_VERSION}"
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _source_gone(summary: DocumentSummary) -> bool:
@@ -156,48 +151,31 @@ def _write_documents(
     show_progress: bool | None,
     stages: dict[str, float],
 ) -> int:
-    """Segment, parse, extract and write ``documents``; add the seconds of each stage to ``stages``."""
+    """Process ``documents`` (in ``n_process`` workers) and write each one's graph and index entries;
+    add the seconds of each stage to ``stages`` (summed over the processes that ran it)."""
     if not documents:
         return 0
-    nlp = load_pipeline()
-    extractor = DocumentExtractor()
     index = IndexWriterSession(writer.index)
     characters = 0
     progress = tqdm(
         total=len(documents), unit="doc", desc="ingest", file=sys.stderr,
         disable=(not show_progress) if show_progress is not None else None,
     )
-    started: dict[str, str] = {}
-    for stage in ("segment", "spacy", "extract", "graph", "index"):
+    for stage in ("segment", "spacy", "extract", "serialise", "graph", "index"):
         stages.setdefault(stage, 0.0)
 
-    def segmented():
-        for document in documents:
-            started[document.doc_id] = _now()
-            began = time.perf_counter()
-            document_segments = segment_document(document)
-            stages["segment"] += time.perf_counter() - began
-            yield document_segments
-
-    def timed(stage: str, function, *args):
+    def timed(stage: str, function, *args) -> None:
         began = time.perf_counter()
-        result = function(*args)
+        function(*args)
         stages[stage] += time.perf_counter() - began
-        return result
 
     try:
-        parsed_documents = parse_documents(segmented(), nlp, n_process=n_process)
-        while True:
-            began, segmenting = time.perf_counter(), stages["segment"]
-            parsed = next(parsed_documents, None)
-            stages["spacy"] += time.perf_counter() - began - (stages["segment"] - segmenting)
-            if parsed is None:
-                break
-            extracted = timed("extract", extractor.run, parsed, pipeline, started.pop(parsed.doc_id))
-            extracted.ended = _now()
-            timed("graph", lambda: writer.replace_graph(ox.NamedNode(graph_iri(extracted.doc_id)), document_quads(extracted)))
-            timed("index", index.replace_document, extracted)
-            characters += len(parsed.text)
+        for processed in processed_documents(documents, pipeline, n_process):
+            for stage, seconds in processed.seconds.items():
+                stages[stage] += seconds
+            timed("graph", writer.replace_graph, ox.NamedNode(graph_iri(processed.doc_id)), processed.graph)
+            timed("index", index.replace_document, processed.doc_id, processed.index_items)
+            characters += processed.characters
             progress.update(1)
         timed("index", index.commit)
     except BaseException:

@@ -1,8 +1,8 @@
 """Segmentation: sections, paragraphs and sentences as spans of the canonical text.
 
 Sections run from a heading to the next heading; every other block is a paragraph; sentences
-come from spaCy's parser, one ``nlp.pipe`` pass over the paragraphs of a whole batch of
-documents, and never cross a paragraph. The spaCy docs are kept for the extractors.
+come from spaCy's parser, one ``nlp.pipe`` pass over the paragraphs of the documents given (the
+ingest gives one at a time, see ``ingest.document_work``), and never cross a paragraph. The spaCy docs are kept for the extractors.
 """
 
 from __future__ import annotations
@@ -61,10 +61,10 @@ def _section_start(doc: SegmentedDocument, offset: int) -> int | None:
 
 
 def parse_documents(
-    documents: Iterable[SegmentedDocument], nlp: Language, n_process: int = 1, batch_size: int = 256
+    documents: Iterable[SegmentedDocument], nlp: Language, batch_size: int = 256
 ) -> Iterator[ParsedDocument]:
-    """Run spaCy once, streaming, over the text blocks of all ``documents`` (one ``nlp.pipe``, so
-    worker processes start once); yield each document parsed, in order, as soon as it is complete."""
+    """Run spaCy once, streaming, over the text blocks of all ``documents`` (one ``nlp.pipe``);
+    yield each document parsed, in order, as soon as it is complete."""
     pending: dict[int, tuple[ParsedDocument, int]] = {}  # doc index -> (parsed so far, blocks awaited)
 
     def blocks() -> Iterator[tuple[str, tuple[int, int]]]:
@@ -75,7 +75,7 @@ def parse_documents(
                 yield doc.text[block.start : block.end], (doc_index, block_index)
 
     next_index = 0
-    for spacy_doc, (doc_index, block_index) in nlp.pipe(blocks(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+    for spacy_doc, (doc_index, block_index) in nlp.pipe(blocks(), as_tuples=True, batch_size=batch_size):
         target, awaited = pending[doc_index]
         _add_block(target, target.segmented.canonical.blocks[block_index], spacy_doc)
         pending[doc_index] = (target, awaited - 1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, graph_iri
 
 PREFIX_LINES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -63,7 +63,9 @@ def _value(solution, name: str) -> str | None:
     return None if term is None else term.value
 
 
-def list_documents(store: ox.Store) -> list[DocumentSummary]:
+def list_documents(store: ox.Store, doc_id: str | None = None) -> list[DocumentSummary]:
+    """Every document, or (given ``doc_id``) the one whose graph that is, read from its graph alone."""
+    named_graphs = None if doc_id is None else [ox.NamedNode(graph_iri(doc_id))]
     return [
         DocumentSummary(
             id=_value(s, "id"),
@@ -79,5 +81,6 @@ def list_documents(store: ox.Store) -> list[DocumentSummary]:
             sentences=int(_value(s, "sentences")),
             iri=_value(s, "doc"),
         )
-        for s in store.query(DOCUMENTS_QUERY)
+        for s in store.query(DOCUMENTS_QUERY, named_graphs=named_graphs)
+        if doc_id is None or _value(s, "id") == doc_id
     ]

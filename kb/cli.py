@@ -14,7 +14,6 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from .citation_export import FORMATS as CITATION_FORMATS
 from .citation_export import render as render_citations
@@ -247,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = command("ingest", cmd_ingest, "ingest files, folders or REF2014 JSON lines (default: corpus/)")
     ingest.add_argument("paths", nargs="*", metavar="PATH")
     ingest.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
-    ingest.add_argument("--processes", type=_count(1, 8), default=1, metavar="N", help="spaCy worker processes (default 1)")
+    ingest.add_argument("--processes", type=_count(1, 8), default=1, metavar="N", help="worker processes that parse and extract documents (default 1; one per core for a large set)")
     _add_common(ingest)
 
     documents = command("documents", cmd_documents, "list the documents")

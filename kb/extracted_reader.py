@@ -22,8 +22,17 @@ SPAN = """
 """
 
 
-def _solutions(store: ox.Store, query: str, **bindings):
-    results = store.query(PREFIX_LINES + query, substitutions={ox.Variable(k): v for k, v in bindings.items()})
+def _solutions(store: ox.Store, query: str, doc_id: str | None = None, **bindings):
+    """The rows of ``query`` as dicts of plain values. Given ``doc_id``, the query reads that
+    document's graph alone (its ``GRAPH ?g`` ranges over that graph only, and ``?document``, which
+    each such query projects, is bound to the id), so its time does not grow with the corpus."""
+    named_graphs = None
+    if doc_id is not None:
+        bindings["document"] = ox.Literal(doc_id)
+        named_graphs = [ox.NamedNode(ns.graph_iri(doc_id))]
+    results = store.query(
+        PREFIX_LINES + query, substitutions={ox.Variable(k): v for k, v in bindings.items()}, named_graphs=named_graphs
+    )
     names = [v.value for v in results.variables]
     for row in results:
         yield {name: (None if row[name] is None else row[name].value) for name in names}
@@ -38,11 +47,6 @@ def _number(value: str | None) -> float | int | None:
         return None
     number = float(value)
     return int(number) if number.is_integer() else number
-
-
-def _document_binding(doc_id: str | None) -> dict:
-    """Binds ?document (which each query projects) to the document id, as an RDF term."""
-    return {} if doc_id is None else {"document": ox.Literal(doc_id)}
 
 
 ENTITIES = """
@@ -112,7 +116,7 @@ def list_figures(store: ox.Store, doc_id: str | None = None) -> list[dict]:
             "start": int(row["start"]),
             "end": int(row["end"]),
         }
-        for row in _solutions(store, FIGURES % SPAN, **_document_binding(doc_id))
+        for row in _solutions(store, FIGURES % SPAN, doc_id)
     ]
 
 
@@ -139,7 +143,7 @@ def list_claims(store: ox.Store, doc_id: str | None = None, about: str | None = 
     """Claims, optionally of one document and about a term (a population key or label, or any
     word of the claim's text or section)."""
     claims: dict[str, dict] = {}
-    for row in _solutions(store, CLAIMS % (SEPARATOR, SPAN), **_document_binding(doc_id)):
+    for row in _solutions(store, CLAIMS % (SEPARATOR, SPAN), doc_id):
         claim = claims.setdefault(row["record"], {
             "id": row["record"],
             "document": row["document"],
@@ -209,9 +213,8 @@ SELECT ?document ?record ?title ?funder ?funderEntity ?amount ?currency ?period 
 
 def citation_record(doc_id: str, store: ox.Store) -> dict:
     """A document's references, corroborating sources, pointers, footnotes and grants."""
-    wanted = _document_binding(doc_id)
     lists: dict[str, list[dict]] = {"references": [], "sources": [], "footnotes": [], "mentions": []}
-    for row in _solutions(store, ENTRIES % SPAN, **wanted):
+    for row in _solutions(store, ENTRIES % SPAN, doc_id):
         lists.setdefault(row["kind"], []).append({
             "id": row["record"],
             "n": row["n"],
@@ -230,13 +233,13 @@ def citation_record(doc_id: str, store: ox.Store) -> dict:
     pointers = [
         {"marker": row["marker"], "style": row["style"], "target": row["target"], "list": row["targetList"],
          "start": int(row["start"]), "end": int(row["end"])}
-        for row in _solutions(store, POINTERS % SPAN, **wanted)
+        for row in _solutions(store, POINTERS % SPAN, doc_id)
     ]
     grants = [
         {"funder": row["funder"], "funder_id": row["funderEntity"], "amount": _number(row["amount"]),
          "currency": row["currency"], "period": row["period"], "title": row["title"],
          "start": int(row["start"]), "end": int(row["end"])}
-        for row in _solutions(store, GRANTS % SPAN, **wanted)
+        for row in _solutions(store, GRANTS % SPAN, doc_id)
     ]
     return {
         "document": doc_id,
@@ -263,7 +266,7 @@ def list_mentions(store: ox.Store, doc_id: str) -> list[dict]:
     return [
         {"id": row["record"], "entity": row["entity"], "label": row["label"], "method": row["method"],
          "start": int(row["start"]), "end": int(row["end"])}
-        for row in _solutions(store, MENTIONS % SPAN, **_document_binding(doc_id))
+        for row in _solutions(store, MENTIONS % SPAN, doc_id)
     ]
 
 
@@ -334,5 +337,5 @@ def list_headings(store: ox.Store, doc_id: str) -> list[dict]:
     """The section headings of a document: title and the span of its text."""
     return [
         {"title": row["title"], "start": int(row["start"]), "end": int(row["start"]) + len(row["title"])}
-        for row in _solutions(store, SECTIONS, **_document_binding(doc_id))
+        for row in _solutions(store, SECTIONS, doc_id)
     ]

@@ -39,13 +39,8 @@ EXTRA_PREDICATES = {
 }
 
 
-def document_quads(doc: ExtractedDocument) -> list[ox.Quad]:
-    """All quads of a document's named graph."""
-    graph = iri(ns.graph_iri(doc.doc_id))
-    return [ox.Quad(s, p, o, graph) for s, p, o in document_triples(doc)]
-
-
 def document_triples(doc: ExtractedDocument) -> Iterator[Triple]:
+    """All triples of a document's named graph."""
     yield from _metadata(doc.segmented)
     yield from _provenance(doc)
     yield from _segments(doc.segmented)

@@ -27,7 +27,7 @@ def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
-        doc_title=TEXT(analyzer=analyzer, stored=True, field_boost=0.3),
+        doc_title=STORED(),  # shown with a hit; not searched, so it is not indexed again for every sentence
         kind=ID(stored=True),  # sentence, section, claim
         section=TEXT(analyzer=analyzer, stored=True, field_boost=0.5),
         text=TEXT(analyzer=analyzer, stored=True),
@@ -70,15 +70,21 @@ def index_items(doc: ExtractedDocument) -> list[dict]:
     return items
 
 
+# Postings Whoosh sorts in memory before it spills a sorted run to disk (and merges the runs at
+# commit): about six million postings, so a set of the REF2014 size is sorted in one or two runs.
+SORT_MEMORY_MB = 1024
+
+
 class IndexWriterSession:
     """One writer for a batch of documents: replaces each document's entries, commits once."""
 
     def __init__(self, index: whoosh_index.Index):
-        self._writer = index.writer(limitmb=256)
+        self._writer = index.writer(limitmb=SORT_MEMORY_MB)
 
-    def replace_document(self, doc: ExtractedDocument) -> None:
-        self.remove_document(doc.doc_id)
-        for item in index_items(doc):
+    def replace_document(self, doc_id: str, items: list[dict]) -> None:
+        """Make ``items`` (from ``index_items``) the document's only entries."""
+        self.remove_document(doc_id)
+        for item in items:
             self._writer.add_document(**item)
 
     def remove_document(self, doc_id: str) -> None:
@@ -104,7 +110,7 @@ class SearchHit:
     highlighted: str
 
 
-SEARCH_FIELDS = ("text", "section", "doc_title")
+SEARCH_FIELDS = ("text", "section")
 
 
 def search(index: whoosh_index.Index, query: str, limit: int = 10, kinds: tuple[str, ...] = ("sentence",)) -> list[SearchHit]:

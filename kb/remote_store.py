@@ -5,9 +5,9 @@ pyoxigraph terms, so readers do not change: queries go to the store's SPARQL 1.1
 and their results are read with pyoxigraph's parsers; substitutions become a ``VALUES`` block at
 the start of the WHERE group, written from the terms' N-Triples forms (never pasted text), so a
 substituted variable must be bound by the query's top-level pattern, not only used in a nested
-FILTER. A graph is replaced with one Graph Store Protocol ``PUT`` (atomic in the store) and added
-to with ``POST``; where the store has no Graph Store Protocol, with SPARQL Update (``INSERT DATA``
-in chunks, the first one with the ``DROP`` of a replaced graph); graphs are removed with ``DROP
+FILTER. A graph is replaced with one Graph Store Protocol ``PUT`` (atomic in the store); where the
+store has no Graph Store Protocol, with SPARQL Update (``INSERT DATA`` in chunks, the first one
+with the ``DROP`` of the graph); graphs are removed with ``DROP
 SILENT GRAPH``. Only named graphs are read and written, and the store (or its dataset, or
 repository) must hold this knowledge base's graphs alone. Queries that need the default graph to
 be the union of all graphs, as analysts' queries do, are refused unless the store is configured so
@@ -23,7 +23,7 @@ import copy
 import http.client
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 from urllib.parse import urlencode
@@ -130,17 +130,20 @@ class RemoteStore:
 
     # --- writing
 
-    def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> None:
-        """Make the named graph ``graph`` hold ``triples`` and nothing else: one PUT, atomic in the store."""
-        self._write(_named(graph), triples, replace=True)
-
-    def extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Add ``quads`` to their named graphs: one POST per graph."""
-        graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
-        for quad in quads:
-            graphs.setdefault(_named(quad.graph_name), []).append(quad.triple)
-        for graph, triples in graphs.items():
-            self._write(graph, triples, replace=False)
+    def replace_graph(self, graph: ox.NamedNode, ntriples: bytes) -> None:
+        """Make the named graph ``graph`` hold the triples of ``ntriples`` (N-Triples) and nothing else:
+        one Graph Store Protocol PUT, atomic in the store; else (once the store says it has no Graph
+        Store Protocol) SPARQL Update."""
+        graph = _named(graph)
+        if self._graph_store:
+            try:
+                self._put_graph(graph, ntriples)
+                return
+            except RemoteStoreError as error:
+                if error.status not in NO_GRAPH_STORE:
+                    raise
+                self._graph_store = False
+        self._insert(graph, ntriples)
 
     def clear_graph(self, graph: ox.NamedNode) -> None:
         self.update(f"CLEAR SILENT GRAPH {_named(graph)}")
@@ -164,32 +167,18 @@ class RemoteStore:
         body = urlencode([("query", query), *dataset]).encode("ascii")
         return urllib.request.Request(self.query_url, data=body, headers={"Content-Type": FORM, "Accept": accept})
 
-    def _write(self, graph: ox.NamedNode, triples: Iterable[ox.Triple], replace: bool) -> None:
-        """Send one graph's triples with the Graph Store Protocol, else (once it says it has none) SPARQL Update."""
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        if self._graph_store:
-            try:
-                self._send_graph("PUT" if replace else "POST", graph, body)
-                return
-            except RemoteStoreError as error:
-                if error.status not in NO_GRAPH_STORE:
-                    raise
-                self._graph_store = False
-        self._insert(graph, body, replace)
-
-    def _send_graph(self, method: str, graph: ox.NamedNode, body: bytes) -> None:
+    def _put_graph(self, graph: ox.NamedNode, body: bytes) -> None:
         separator = "&" if "?" in self.store_url else "?"
         url = f"{self.store_url}{separator}{urlencode({'graph': graph.value})}"
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": N_TRIPLES}, method=method)
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": N_TRIPLES}, method="PUT")
         with self._open(request, self.store_url):
             pass
 
-    def _insert(self, graph: ox.NamedNode, body: bytes, replace: bool) -> None:
-        """INSERT DATA in chunks; a replacement drops the graph in the first chunk's request."""
+    def _insert(self, graph: ox.NamedNode, body: bytes) -> None:
+        """DROP and INSERT DATA in one request, and the triples beyond the first chunk in more."""
         lines = body.decode("utf-8").split("\n")[:-1]  # one triple a line; splitlines would split literals at U+2028
         chunks = [lines[i : i + INSERT_CHUNK] for i in range(0, len(lines), INSERT_CHUNK)] or [[]]
-        drop = f"DROP SILENT GRAPH {graph} ;\n" if replace else ""
-        self.update(drop + _insert_data(graph, chunks[0]))
+        self.update(f"DROP SILENT GRAPH {graph} ;\n" + _insert_data(graph, chunks[0]))
         for chunk in chunks[1:]:
             self.update(_insert_data(graph, chunk))
 

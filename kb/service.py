@@ -56,10 +56,10 @@ class Service:
         return list_documents(self.view.store)
 
     def document(self, doc_id: str) -> DocumentSummary:
-        for summary in self.documents():
-            if summary.id == doc_id:
-                return summary
-        raise NotFound(f"no document with id {doc_id!r}")
+        found = list_documents(self.view.store, doc_id)
+        if not found:
+            raise NotFound(f"no document with id {doc_id!r}")
+        return found[0]
 
     def document_text(self, doc_id: str) -> str:
         """The canonical text every offset of the document indexes."""

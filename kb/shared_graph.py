@@ -41,7 +41,7 @@ def rebuild_shared_graph(writer: GenerationWriter, lexicon: ClaimLexicon) -> Non
     store = writer.store
     shared = ox.NamedNode(ns.SHARED_GRAPH)
     triples = dataset_description(store) + population_scheme(lexicon) + topic_scheme(load_topics()) + _entities(store) + _works(store)
-    writer.replace_graph(shared, [ox.Quad(s, p, o, shared) for s, p, o in dict.fromkeys(triples)])
+    writer.replace_graph(shared, ox.serialize((ox.Triple(*t) for t in dict.fromkeys(triples)), format=ox.RdfFormat.N_TRIPLES))
 
 
 def population_scheme(lexicon: ClaimLexicon) -> list[Triple]:

@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,14 +260,15 @@ class GenerationWriter:
         target.record_store(remote)
         return cls(target, remote)
 
-    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
-        """Make the named graph ``graph`` hold ``quads`` (all in it): one request to a remote store."""
+    def replace_graph(self, graph: ox.NamedNode, ntriples: bytes) -> None:
+        """Make the named graph ``graph`` hold the triples of ``ntriples`` (N-Triples) and nothing else:
+        one request to a remote store, Oxigraph's bulk loader for the embedded one."""
         if isinstance(self.store, RemoteStore):
-            self.store.replace_graph(graph, (quad.triple for quad in quads))
+            self.store.replace_graph(graph, ntriples)
             return
         if self.store.contains_named_graph(graph):
             self.store.remove_graph(graph)
-        self.store.bulk_extend(quads)
+        self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def close(self) -> None:
         if self.store is not None:

@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, RDFS
 
 from kb import namespaces as ns
 
-from .conftest import CORPUS, ROOT
+from .conftest import ROOT
 
 STORE_BACKENDS = ("embedded", "remote")  # tests using corpus_kb run on both (see conftest)
 KB_DIR = ROOT / "kb"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -48,10 +47,18 @@ def test_corpus_gives_one_named_graph_per_document(corpus_kb):
     assert [d.id for d in list_documents(store)] == CORPUS_IDS
 
 
-def test_two_ingests_into_fresh_folders_give_the_same_quads(tmp_path, corpus_kb):
+def index_entries(knowledge_base: KnowledgeBase) -> list[dict]:
+    with knowledge_base.open_reader().index.searcher() as searcher:
+        return sorted(searcher.all_stored_fields(), key=lambda entry: entry["id"])
+
+
+def test_an_ingest_in_two_worker_processes_gives_the_same_quads_and_index_entries(tmp_path, corpus_kb):
     other = KnowledgeBase(tmp_path / "again")
-    ingest([CORPUS], other)
+    report = ingest([CORPUS], other, n_process=2)
+    assert sorted(report.added) == CORPUS_IDS and report.stages["spacy"] > 0
     assert without_times(quads_of(other)) == without_times(quads_of(corpus_kb))
+    entries = index_entries(other)
+    assert len(entries) > 100 and entries == index_entries(corpus_kb)
 
 
 def test_unchanged_files_are_skipped_and_nothing_is_rewritten(build_kb, tmp_path):

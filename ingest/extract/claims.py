@@ -184,9 +184,18 @@ def populations_in(text: str, lexicon: ClaimLexicon) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=None)
 def _pattern(term: str) -> re.Pattern[str]:
     """A whole-word pattern for ``term``; case matters only if the term has capitals."""
-    body = r"\s+".join(re.escape(word) for word in term.split())
     flags = 0 if any(c.isupper() for c in term) else re.IGNORECASE
-    return re.compile(rf"(?<![\w-]){body}(?:['’]s?)?(?![\w-])", flags)
+    return re.compile(_whole_words(_words(term)), flags)
+
+
+def _words(term: str) -> str:
+    return r"\s+".join(re.escape(word) for word in term.split())
+
+
+def _whole_words(body: str) -> str:
+    """``body`` matched only as whole words (a possessive allowed): the word-boundary checks sit
+    outside any alternation in ``body``, so a search tries the alternatives only at word starts."""
+    return rf"(?<![\w-])(?:{body})(?:['’]s?)?(?![\w-])"
 
 
 @functools.lru_cache(maxsize=None)
@@ -197,7 +206,7 @@ def _terms_patterns(terms: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     for cased in (False, True):
         group = sorted((t for t in terms if any(c.isupper() for c in t) == cased), key=len, reverse=True)
         if group:
-            patterns.append(re.compile("|".join(f"(?:{_pattern(t).pattern})" for t in group), 0 if cased else re.IGNORECASE))
+            patterns.append(re.compile(_whole_words("|".join(_words(t) for t in group)), 0 if cased else re.IGNORECASE))
     return tuple(patterns)
 
 

@@ -119,8 +119,7 @@ def _figures(ranked: list[Ranked], tables: Tables) -> list[FigureEvidence]:
     return [
         _figure(figure, n, tables)
         for n, r in enumerate(ranked)
-        for figure in tables.figures
-        if figure.doc_id == r.passage.doc_id and r.passage.start <= figure.start < r.passage.end
+        for figure in tables.figures_in(r.passage.doc_id, r.passage.start, r.passage.end)
     ]
 
 
@@ -133,8 +132,10 @@ def _figure(figure: FigureRecord, position: int, tables: Tables) -> FigureEviden
 
 
 def _comparator(figure: FigureRecord, tables: Tables) -> dict | None:
-    for other in tables.figures:
-        if figure.comparator and other.doc_id == figure.doc_id and (other.start, other.end) == figure.comparator:
+    if not figure.comparator:
+        return None
+    for other in tables.figures_in(figure.doc_id, figure.comparator[0], figure.comparator[0] + 1):
+        if (other.start, other.end) == figure.comparator:
             return {"text": other.text, "value": other.value, "unit": other.unit, "group": other.group}
     return None
 

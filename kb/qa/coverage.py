@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .analyse import Question
 from .expand import Concept
-from .kinds import TYPED_INTENTS, has_answer_type
+from .kinds import TYPED_INTENTS, answer_type_pool, has_answer_type
 from .tables import Key, Passage, Tables
 
 EXPANSION_MATCH = 0.8
@@ -68,7 +68,7 @@ def _graph(concept: Concept, tables: Tables) -> frozenset[Key]:
     """The passages the graph says express the concept."""
     found = set(tables.wordings.naming(concept.entity)) if concept.entity else set()
     if concept.record:
-        found.update(p.key for p in tables.all_passages() if p.source == concept.record)
+        found.update(p.key for p in tables.by_source.get(concept.record, ()))
     for key, claim in tables.claims.items():
         if (
             (concept.entity and claim.attributed_to == concept.entity)
@@ -94,6 +94,17 @@ class Coverage:
         if passage.key not in self._seen:
             self._seen[passage.key] = self._share(passage)
         return self._seen[passage.key]
+
+    def candidates(self) -> list[Passage]:
+        """Every passage whose coverage is above zero, and perhaps a few more: those some concept
+        reaches, those of the documents that name an asked entity, and those of the asked type."""
+        keys = set().union(*(r.full | r.expansion | r.section | r.context for r in self.reaches))
+        found = [self.tables.passage(key) for key in keys]
+        for document in set().union(*(r.documents for r in self.reaches)):
+            found += self.tables.passages.get(document, [])
+        if self.type_weight:
+            found += answer_type_pool(self.question, self.tables)
+        return list({p.key: p for p in found}.values())
 
     def _share(self, passage: Passage) -> float:
         if not self.total:

@@ -24,8 +24,12 @@ def holds_figure(passage: Passage, question: Question, tables: Tables) -> bool:
     if not passage.has_figure:
         return False
     units = UNIT_FAMILIES.get(question.quantity or "", ())
-    inside = [f for f in tables.figures if f.doc_id == passage.doc_id and passage.start <= f.start < passage.end]
-    return any(not units or f.unit.startswith(units) for f in inside)
+    return any(not units or f.unit.startswith(units) for f in tables.figures_in(passage.doc_id, passage.start, passage.end))
+
+
+def answer_type_pool(question: Question, tables: Tables) -> tuple[Passage, ...]:
+    """The passages that may have the type the question asks for (a superset of those that do)."""
+    return tables.by_answer_type.get(question.intent, ())
 
 
 def has_answer_type(passage: Passage, question: Question, tables: Tables) -> bool | None:
@@ -45,7 +49,7 @@ def _actors(passage: Passage, question: Question, tables: Tables) -> set[str]:
     names a kind that entity labels use ("Which research units" wants a "... Research Unit")."""
     others = set(passage.entities - {m.key for m in question.entities})
     kind = {s for word in question.kind for s in tables.stems(word)}
-    labelled = {key for key, stems in tables.label_stems.items() if kind and kind <= stems}
+    labelled = frozenset.intersection(*(tables.labels_with_stem.get(s, frozenset()) for s in kind)) if kind else frozenset()
     return others & labelled if labelled else others
 
 

@@ -26,37 +26,78 @@ class Mention:
 
 
 class NameMatcher:
-    """Matches the names of a table ``{name: (key, label)}``."""
+    """Matches the names of a table ``{name: (key, label)}``.
+
+    Names are held in two tries of tokens (word runs and single punctuation marks, each with
+    whether whitespace comes before it): one of exact tokens for acronyms, one of lower-cased
+    tokens for the rest. Finding walks the tries from each word of the text, so its time grows
+    with the text, not with the number of names (a REF2014-sized table holds tens of thousands)."""
 
     def __init__(self, names: dict[str, tuple[str, str]]):
-        self._exact = {form: value for form, value in names.items() if is_acronym(form)}
-        self._folded = {_fold(form): value for form, value in names.items() if not is_acronym(form)}
-        forms = sorted(names, key=len, reverse=True)
-        alternatives = "|".join(_alternative(form) for form in forms)
-        self._pattern = re.compile(rf"(?<![\w-])({alternatives}){POSSESSIVE}(?![\w-])") if forms else None
+        self._exact: dict = {}
+        self._folded: dict = {}
+        for form, value in names.items():
+            acronym = is_acronym(form)
+            node = self._exact if acronym else self._folded
+            for token in _tokens(form):
+                node = node.setdefault(token if acronym else token.lower(), {})
+            node[_END] = (len(form), value)
 
     def find(self, text: str, masked: tuple[tuple[int, int], ...] = ()) -> list[Mention]:
         """The names in ``text`` in text order, skipping any that overlap a ``masked`` span."""
-        if self._pattern is None:
-            return []
+        tokens = list(_token_spans(text))
         found = []
-        for m in self._pattern.finditer(text):
-            if any(m.start() < end and m.end() > start for start, end in masked):
+        resume = 0
+        for i, (token, start, _) in enumerate(tokens):
+            if start < resume or (start > 0 and _WORD_OR_HYPHEN.match(text, start - 1)):
                 continue
-            surface = m.group(1)
-            key, label = self._exact.get(surface) or self._folded[_fold(surface)]
-            found.append(Mention(key, label, surface, m.start(), m.end()))
+            match = self._longest_at(text, tokens, i)
+            if match is None:
+                continue
+            end, name_end, (key, label) = match
+            resume = end
+            if not any(start < m_end and end > m_start for m_start, m_end in masked):
+                found.append(Mention(key, label, text[start:name_end], start, end))
         return found
+
+    def _longest_at(self, text: str, tokens: list, first: int):
+        """The longest name starting at token ``first`` whose end is a word boundary (a possessive
+        allowed): (end with the possessive, end of the name, value)."""
+        candidates = []
+        for trie, fold in ((self._exact, False), (self._folded, True)):
+            node, previous_end = trie, None
+            for token, start, end in tokens[first:]:
+                if previous_end is not None and node is not trie:
+                    token = (" " if start > previous_end else "") + token
+                node = node.get(token.lower() if fold else token)
+                if node is None:
+                    break
+                previous_end = end
+                if _END in node:
+                    candidates.append((node[_END][0], end, node[_END][1]))
+        for _, name_end, value in sorted(candidates, key=lambda c: -c[0]):
+            boundary = _POSSESSIVE_BOUNDARY.match(text, name_end)
+            if boundary:
+                return boundary.end(1), name_end, value
+        return None
+
+
+_END = ""  # the key of a trie node's name, never a token
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+_POSSESSIVE_BOUNDARY = re.compile(rf"({POSSESSIVE})(?![\w-])")
+
+
+def _token_spans(text: str):
+    for m in _TOKEN.finditer(text):
+        yield m.group(), m.start(), m.end()
+
+
+def _tokens(form: str) -> list[str]:
+    """The form's tokens, each after the first marked by a leading space when whitespace precedes it."""
+    spans = list(_token_spans(form))
+    return [token if i == 0 or start == spans[i - 1][2] else " " + token for i, (token, start, _) in enumerate(spans)]
 
 
 def is_acronym(form: str) -> bool:
     return " " not in form and form.upper() == form and any(c.isalpha() for c in form)
-
-
-def _fold(form: str) -> str:
-    return " ".join(form.split()).casefold()
-
-
-def _alternative(form: str) -> str:
-    body = r"\s+".join(re.escape(word) for word in form.split())
-    return body if is_acronym(form) else f"(?i:{body})"

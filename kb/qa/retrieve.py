@@ -27,8 +27,8 @@ from whoosh.query import Or, Phrase, Term
 from .analyse import Question
 from .coverage import Coverage
 from .expand import Concept
-from .kinds import TYPED_INTENTS, has_answer_type
-from .tables import Passage, Tables, contains
+from .kinds import TYPED_INTENTS, answer_type_pool, has_answer_type
+from .tables import Key, Passage, Tables, contains
 
 EXPANSION_BOOST = 0.6
 SECTION_BOOST = 0.5
@@ -58,7 +58,7 @@ def candidates(
     """The lists by name, each best first; empty lists left out."""
     hits = _bm25(found, tables, index)
     bm25 = {p.key: score for p, score in hits}
-    by_coverage = _by_coverage(tables.all_passages(), _Context(question, found, tables, covered, bm25))
+    by_coverage = _by_coverage(covered.candidates(), _Context(question, found, tables, covered, bm25))
     best = covered(by_coverage[0]) if by_coverage else 0.0
     context = _Context(question, found, tables, covered, bm25, max(MIN_BOOST_COVERAGE, BOOST_COVERAGE * best))
     lists = {"text": [p for p, _ in hits], "coverage": by_coverage}
@@ -137,18 +137,18 @@ def _graph_claims(context: _Context) -> list[Passage]:
         return []
     claims = context.tables.claims
 
-    def matches(passage: Passage) -> bool:
-        claim = claims.get(passage.key)
-        return claim is not None and all(
+    def matches(key: Key) -> bool:
+        claim = claims[key]
+        return all(
             claim.attributed_to == c.entity if c.entity else c.population in claim.populations for c in asked
         )
 
-    return _by_coverage([p for p in context.tables.all_passages() if matches(p)], context)
+    return _by_coverage([context.tables.passage(key) for key in claims if matches(key)], context)
 
 
 def _typed(context: _Context) -> list[Passage]:
     question, tables = context.question, context.tables
-    return _by_coverage([p for p in tables.all_passages() if has_answer_type(p, question, tables)], context)
+    return _by_coverage([p for p in answer_type_pool(question, tables) if has_answer_type(p, question, tables)], context)
 
 
 def _definitions(context: _Context) -> list[Passage]:
@@ -157,7 +157,7 @@ def _definitions(context: _Context) -> list[Passage]:
     failing those, passages opening with the concept."""
     found = context.found
     spelt_out = [_spelt_out(c, context.tables) for c in found if c.entity]
-    passages = context.tables.all_passages()
+    passages = context.coverage.candidates()  # a passage spelling out or opening with a concept holds its wording
 
     def opens_with(passage: Passage) -> bool:
         return any(passage.stems[: len(w)] == w for c in found for w in c.asked)
@@ -185,4 +185,4 @@ def _grants(context: _Context) -> list[Passage]:
     asked = {c.entity for c in context.found if c.entity}
     chosen = [g for g in tables.grants if g.funder_key in asked] or list(tables.grants)
     keys = {p.key for g in chosen if (p := tables.passage_at(g.doc_id, g.start)) is not None}
-    return _by_coverage([p for p in tables.all_passages() if p.key in keys], context)
+    return _by_coverage([tables.passage(key) for key in keys], context)

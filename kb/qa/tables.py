@@ -149,6 +149,9 @@ class WordingIndex:
             keys for stems, keys in self._sections.items() if contains(stems, wording)
         ))
 
+    def passage(self, key: Key) -> Passage:
+        return self._by_key[key]
+
     def naming(self, entity: str) -> frozenset[Key]:
         """Keys of the passages naming the entity."""
         return self._naming.get(entity, frozenset())
@@ -199,14 +202,16 @@ class Tables:
     entities: tuple[Entity, ...]
     populations: tuple[Population, ...]
     claims: dict[Key, ClaimRecord]  # by the key of the passage holding the claim
-    figures: tuple[FigureRecord, ...]
     grants: tuple[GrantRecord, ...]
     stems: Callable[[str], tuple[str, ...]]  # the index's analysis: lower case, no stop words, stemmed
     entity_names: NameMatcher
     population_names: NameMatcher
     document_entities: dict[str, frozenset[str]]  # entities a document's title or publisher names
-    label_stems: dict[str, frozenset[str]]  # entity key -> stems of its label
+    labels_with_stem: dict[str, frozenset[str]]  # stem -> keys of the entities whose label has it
     wordings: WordingIndex
+    figures_by_document: dict[str, tuple[FigureRecord, ...]]  # each document's figures by start
+    by_source: dict[str, tuple[Passage, ...]]  # sentence, grant, reference -> passages
+    by_answer_type: dict[str, tuple[Passage, ...]]  # figure, when, who, sources -> passages of that type
 
     def idf(self, wordings: tuple[tuple[str, ...], ...]) -> float:
         """BM25's inverse passage frequency of what the wordings say; what no passage says weighs most."""
@@ -222,6 +227,15 @@ class Tables:
 
     def all_passages(self) -> list[Passage]:
         return self.wordings.passages
+
+    def passage(self, key: Key) -> Passage:
+        return self.wordings.passage(key)
+
+    def figures_in(self, doc_id: str, start: int, end: int) -> list[FigureRecord]:
+        """The figures of ``doc_id`` starting in [start, end)."""
+        figures = self.figures_by_document.get(doc_id, ())
+        starts = [f.start for f in figures]
+        return list(figures[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)])
 
 
 def passage_at(passages: dict[str, list[Passage]], doc_id: str, offset: int) -> Passage | None:
@@ -247,16 +261,22 @@ def load_tables(service, generation: str) -> Tables:
     populations = tuple(_populations(lexicon))
     descriptive = _descriptive(lexicon)
     entity_names = NameMatcher({n: (e.key, e.label) for e in reversed(entities) for n in e.names})
-    figures = tuple(_figures(service))
+    figures_by_document: dict[str, list[FigureRecord]] = {}
+    for figure in sorted(_figures(service), key=lambda f: f.start):
+        figures_by_document.setdefault(figure.doc_id, []).append(figure)
     grants = tuple(_grants(citations))
-    joins = [(g.doc_id, g.start, g.end, "grant") for g in grants] + list(_reference_spans(citations))
+    joins: dict[str, list[tuple[int, int, str]]] = {}
+    for doc_id, start, end, source in [(g.doc_id, g.start, g.end, "grant") for g in grants] + list(_reference_spans(citations)):
+        joins.setdefault(doc_id, []).append((start, end, source))
     sentences = _sentences(service.view.index)
     passages = {
         doc_id: _described(
-            _joined(sentences.get(doc_id, []), joins, texts[doc_id], doc_id, stems), entity_names, figures, descriptive
+            _joined(sentences.get(doc_id, []), joins.get(doc_id, []), texts[doc_id], doc_id, stems),
+            entity_names, [f.start for f in figures_by_document.get(doc_id, [])], descriptive,
         )
         for doc_id in texts
     }
+    every_passage = [p for doc_id in texts for p in passages[doc_id]]
     return Tables(
         generation=generation,
         titles={d.id: d.title or d.id for d in documents},
@@ -265,7 +285,6 @@ def load_tables(service, generation: str) -> Tables:
         entities=entities,
         populations=populations,
         claims=_claims(service, passages),
-        figures=figures,
         grants=grants,
         stems=stems,
         entity_names=entity_names,
@@ -274,8 +293,16 @@ def load_tables(service, generation: str) -> Tables:
             d.id: frozenset(m.key for m in entity_names.find(f"{d.title or ''} · {d.publisher or ''}"))
             for d in documents
         },
-        label_stems={e.key: frozenset(stems(e.label)) for e in entities},
-        wordings=WordingIndex([p for doc_id in texts for p in passages[doc_id]]),
+        labels_with_stem=_labels_with_stem(entities, stems),
+        wordings=WordingIndex(every_passage),
+        figures_by_document={doc_id: tuple(found) for doc_id, found in figures_by_document.items()},
+        by_source={source: tuple(p for p in every_passage if p.source == source) for source in ("sentence", "grant", "reference")},
+        by_answer_type={
+            "figure": tuple(p for p in every_passage if p.has_figure),
+            "when": tuple(p for p in every_passage if p.dated),
+            "who": tuple(p for p in every_passage if p.entities),
+            "sources": tuple(p for p in every_passage if p.source == "reference"),
+        },
     )
 
 
@@ -291,13 +318,13 @@ def _sentences(index) -> dict[str, list[dict]]:
     return {doc_id: sorted(found, key=lambda s: s["start"]) for doc_id, found in by_doc.items()}
 
 
-def _joined(sentences: list[dict], joins: list[tuple], text: str, doc_id: str, stems: Callable) -> list[Passage]:
-    """The document's sentences, those a grant or reference entry spans joined into one passage
-    (the first record to claim a sentence keeps it)."""
+def _joined(sentences: list[dict], joins: list[tuple[int, int, str]], text: str, doc_id: str, stems: Callable) -> list[Passage]:
+    """The document's sentences, those one of its grants or reference entries (``joins``) spans
+    joined into one passage (the first record to claim a sentence keeps it)."""
     passages: list[Passage] = []
     taken: set[int] = set()
-    for join_doc, start, end, source in joins:
-        covered = [s for s in sentences if join_doc == doc_id and s["start"] < end and s["end"] > start]
+    for start, end, source in joins:
+        covered = [s for s in sentences if s["start"] < end and s["end"] > start]
         if covered and not taken & {s["start"] for s in covered}:
             taken.update(s["start"] for s in covered)
             first, last = covered[0], covered[-1]
@@ -316,10 +343,10 @@ def _passage(text: str, doc_id: str, start: int, end: int, section: str, source:
 
 
 def _described(
-    passages: list[Passage], entity_names: NameMatcher, figures: tuple[FigureRecord, ...], descriptive: re.Pattern
+    passages: list[Passage], entity_names: NameMatcher, figure_starts: list[int], descriptive: re.Pattern
 ) -> list[Passage]:
-    """Each passage with the entities it names, those of its context, and whether it holds a
-    figure or a date or describes its document."""
+    """Each passage of a document with the entities it names, those of its context, and whether it
+    holds a figure (one of the document's ``figure_starts``, sorted) or a date or describes its document."""
     named = [frozenset(m.key for m in entity_names.find(p.text)) for p in passages]
     result = []
     for i, passage in enumerate(passages):
@@ -327,7 +354,7 @@ def _described(
             passage,
             entities=named[i],
             context=frozenset().union(*named[max(0, i - CONTEXT_PASSAGES) : i + 1]),
-            has_figure=any(f.doc_id == passage.doc_id and passage.start <= f.start < passage.end for f in figures),
+            has_figure=bisect.bisect_left(figure_starts, passage.start) < bisect.bisect_left(figure_starts, passage.end),
             dated=DATE.search(passage.text) is not None,
             descriptive=descriptive.search(passage.text) is not None,
         ))
@@ -370,6 +397,14 @@ def _entities(service):
         if key.startswith("person-"):
             names.append(record["label"].split()[-1])
         yield Entity(key, record["id"], record["label"], record["type"], tuple(dict.fromkeys(n for n in names if n)))
+
+
+def _labels_with_stem(entities: tuple[Entity, ...], stems: Callable) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for entity in entities:
+        for stem in stems(entity.label):
+            found.setdefault(stem, set()).add(entity.key)
+    return {stem: frozenset(keys) for stem, keys in found.items()}
 
 
 def _populations(lexicon: dict):
