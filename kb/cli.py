@@ -13,6 +13,7 @@ import html
 import json
 import re
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from .citation_export import FORMATS as CITATION_FORMATS
@@ -202,8 +203,20 @@ def cmd_serve(args) -> int:
     knowledge_base = _knowledge_base(args)
     app = create_app({"KB_DATA": str(knowledge_base.path), "KB_STORE": knowledge_base.store_url})
     print(f"serving the knowledge base at http://{args.host}:{args.port}/", file=sys.stderr)
+    threading.Thread(target=_prepare_answerer, args=(app.extensions["kb_service"],), name="prepare-answerer", daemon=True).start()
     serve(app, host=args.host, port=args.port, threads=args.threads)
     return EXIT_OK
+
+
+def _prepare_answerer(service) -> None:
+    """Load the answerer's tables while the server starts, so the first question does not wait
+    for them (a minute and more on the REF2014 set); a question asked meanwhile waits for them."""
+    from kb.qa import engine_for
+
+    try:
+        engine_for(service)
+    except KnowledgeBaseError as error:  # nothing ingested yet: the first question will say so
+        _error(f"answerer not prepared: {error}")
 
 
 # --- parser

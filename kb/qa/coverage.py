@@ -38,18 +38,6 @@ class Reach:
     context: frozenset[Key]
     documents: frozenset[str]  # documents whose title or publisher names the concept's entity
 
-    def degree(self, passage: Passage) -> float:
-        key = passage.key
-        if key in self.full:
-            return 1.0
-        if key in self.expansion:
-            return EXPANSION_MATCH
-        if key in self.section:
-            return SECTION_MATCH
-        if key in self.context or passage.doc_id in self.documents:
-            return CONTEXT_MATCH
-        return 0.0
-
 
 def reach(concept: Concept, tables: Tables) -> Reach:
     words = tables.wordings
@@ -91,9 +79,7 @@ class Coverage:
         self._seen: dict[Key, float] = {}
 
     def __call__(self, passage: Passage) -> float:
-        if passage.key not in self._seen:
-            self._seen[passage.key] = self._share(passage)
-        return self._seen[passage.key]
+        return self.shares([passage])[passage.key]
 
     def candidates(self) -> list[Passage]:
         """Every passage whose coverage is above zero, and perhaps a few more: those some concept
@@ -106,10 +92,30 @@ class Coverage:
             found += answer_type_pool(self.question, self.tables)
         return list({p.key: p for p in found}.values())
 
-    def _share(self, passage: Passage) -> float:
+    def shares(self, passages: list[Passage]) -> dict[Key, float]:
+        """The coverage of each passage, as calling on each would give, computed a concept at a time
+        with set operations (the REF2014 set gives a common word tens of thousands of passages)."""
+        wanted = {p.key: p for p in passages if p.key not in self._seen}
+        if wanted:
+            for key, share in self._shares_of(wanted).items():
+                self._seen[key] = share
+        return {p.key: self._seen[p.key] for p in passages}
+
+    def _shares_of(self, wanted: dict[Key, Passage]) -> dict[Key, float]:
         if not self.total:
-            return 0.0
-        expressed = sum(r.weight * r.degree(passage) for r in self.reaches)
-        if self.type_weight and has_answer_type(passage, self.question, self.tables):
-            expressed += self.type_weight
-        return expressed / self.total
+            return dict.fromkeys(wanted, 0.0)
+        expressed = dict.fromkeys(wanted, 0.0)
+        for r in self.reaches:
+            degrees = dict.fromkeys(r.context & wanted.keys(), CONTEXT_MATCH)
+            if r.documents:
+                degrees.update((key, CONTEXT_MATCH) for key, p in wanted.items() if p.doc_id in r.documents)
+            degrees.update(dict.fromkeys(r.section & wanted.keys(), SECTION_MATCH))
+            degrees.update(dict.fromkeys(r.expansion & wanted.keys(), EXPANSION_MATCH))
+            degrees.update(dict.fromkeys(r.full & wanted.keys(), 1.0))
+            for key, degree in degrees.items():
+                expressed[key] += r.weight * degree
+        if self.type_weight:
+            for key, passage in wanted.items():
+                if has_answer_type(passage, self.question, self.tables):
+                    expressed[key] += self.type_weight
+        return {key: value / self.total for key, value in expressed.items()}

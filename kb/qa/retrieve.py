@@ -119,8 +119,9 @@ def _by_coverage(passages, context: _Context) -> list[Passage]:
     """Passages expressing something of the question, and at least the context's floor, by
     coverage, then BM25F score."""
     scored = []
+    shares = context.coverage.shares(passages)
     for passage in passages:
-        share = context.coverage(passage)
+        share = shares[passage.key]
         if share > 0 and share >= context.floor:
             scored.append(((-share, -context.bm25.get(passage.key, 0.0), passage.key), passage))
     scored.sort(key=lambda row: row[0])
