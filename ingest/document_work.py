@@ -43,12 +43,12 @@ class ProcessedDocument:
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, for its whole batch on the batch's first document
 
 
-def now() -> str:
+def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class DocumentProcessor:
-    """Holds the loaded spaCy pipeline and extractor resources; call it on a read document."""
+    """Holds the loaded spaCy pipeline and extractor resources; call it on a batch of read documents."""
 
     def __init__(self, pipeline: str):
         self.pipeline = pipeline
@@ -57,14 +57,14 @@ class DocumentProcessor:
 
     def __call__(self, batch: list[ReadDocument]) -> list[ProcessedDocument]:
         """Process a batch of documents, parsed by spaCy together (one ``nlp.pipe`` batch)."""
-        started = now()
+        started = _now()
         clock = _StageClock()
         segmented = [clock.run("segment", segment_document, read) for read in batch]
         parsed_batch = clock.run("spacy", lambda: list(parse_documents(segmented, self.nlp)))
         processed = []
         for parsed in parsed_batch:
             extracted = clock.run("extract", self.extractor.run, parsed, self.pipeline, started)
-            extracted.ended = now()
+            extracted.ended = _now()
             graph = clock.run(
                 "serialise",
                 lambda: ox.serialize((ox.Triple(*t) for t in document_triples(extracted)), format=ox.RdfFormat.N_TRIPLES),

@@ -92,6 +92,7 @@ def _actors(doc: ExtractedDocument, spans: _SpanResources) -> Iterator[Triple]:
         node = iri(ns.span_iri(doc.doc_id, "mention", mention.start, mention.end))
         yield node, A, iri(ns.KBV.ActorMention)
         yield node, iri(ns.KBV.mentionOf), iri(ns.entity_iri(mention.key))
+        yield from _in_sentence(doc, node, mention.start, mention.end)
         yield from _derived(node, spans, "mention", mention.start, mention.end, mention.method)
     for key, mentions in by_key.items():
         entity = iri(ns.entity_iri(key))
@@ -101,6 +102,13 @@ def _actors(doc: ExtractedDocument, spans: _SpanResources) -> Iterator[Triple]:
         yield entity, iri(ns.SKOS.prefLabel), literal(label)
         for surface in sorted({m.text for m in mentions} - {label}):
             yield entity, iri(ns.SKOS.altLabel), literal(surface)
+
+
+def _in_sentence(doc: ExtractedDocument, node: ox.NamedNode, start: int, end: int | None = None) -> Iterator[Triple]:
+    """``node`` kbv:inSentence the sentence holding ``start`` (and ``end``, when given)."""
+    sentence = doc.segmented.sentence_at(start)
+    if sentence is not None and (end is None or end <= sentence.end):
+        yield node, iri(ns.KBV.inSentence), iri(ns.span_iri(doc.doc_id, "sentence", sentence.start, sentence.end))
 
 
 def _roles(doc: ExtractedDocument, spans: _SpanResources) -> Iterator[Triple]:
@@ -241,9 +249,7 @@ def _pointer(doc: ExtractedDocument, pointer: Pointer, by_number: dict, spans: _
     if target is not None:
         yield node, iri(ns.C4O.denotes), entry_iri(doc.doc_id, target)
     yield node, iri(ns.KBV.resolved), literal(target is not None)
-    sentence = doc.segmented.sentence_at(pointer.start)
-    if sentence is not None:
-        yield node, iri(ns.KBV.inSentence), iri(ns.span_iri(doc.doc_id, "sentence", sentence.start, sentence.end))
+    yield from _in_sentence(doc, node, pointer.start)
     yield from _derived(node, spans, "span", pointer.start, pointer.end, f"rules:pointer-{pointer.style}")
 
 
