@@ -30,6 +30,7 @@ from kb.sparql import (
     parse_param,
     parse_query,
 )
+from kb.sparql.params import with_default_replaced
 
 from .conftest import ROOT, run_kb
 from .listener import Listener
@@ -167,6 +168,30 @@ def test_parameters_bind_as_terms(runner, store_path, projected):
     injected = runner.run(store_path, query, formats=["rows"], params={"id": ox.Literal('x" } ; DROP ALL ; #')})
     assert injected.rows == ()
     assert len(runner.run(store_path, DOCUMENTS, formats=["rows"]).rows) == 5
+
+
+def test_a_parameter_replaces_the_default_values_block(runner, store_path):
+    query = PREFIX_LINES + '''SELECT ?title WHERE {
+      VALUES ?id { "york-spsw02" }  # the default: VALUES ?id { "in a comment" }
+      ?doc dcterms:identifier ?id ; a kbv:SourceDocument ; dcterms:title ?title }'''
+    york = runner.run(store_path, query, formats=["rows"]).rows
+    scie = runner.run(store_path, query, formats=["rows"], params={"id": ox.Literal("scie-report-37")}).rows
+    assert len(york) == len(scie) == 1 and york != scie
+    injected = runner.run(store_path, query, formats=["rows"], params={"id": ox.Literal('x" } ; DROP ALL ; #')})
+    assert injected.rows == ()
+
+
+def test_only_a_values_block_opening_the_where_group_is_a_default():
+    term = ox.Literal("b")
+    leading = 'SELECT ?x WHERE { VALUES ?x { "a" } ?s ?p ?x }'
+    assert with_default_replaced(leading, "x", term) == 'SELECT ?x WHERE { VALUES ?x { "b" } ?s ?p ?x }'
+    for elsewhere in [
+        'SELECT ?x WHERE { ?s ?p ?x OPTIONAL { VALUES ?x { "a" } } }',
+        'SELECT ?x WHERE { ?s ?p ?x . { VALUES ?x { "a" } } }',
+        'SELECT ?x WHERE { ?s ?p ?x FILTER(?x != "VALUES ?x { 1 }") }',
+        'SELECT ?x WHERE { ?s ?p ?x } VALUES ?x { "a" }',
+    ]:
+        assert with_default_replaced(elsewhere, "x", term) is None, elsewhere
 
 
 def test_a_parameter_narrows_an_aggregate(runner, store_path):

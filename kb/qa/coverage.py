@@ -15,6 +15,7 @@ the others, which a passage expresses when it has that type.
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
 from .analyse import Question
@@ -57,13 +58,9 @@ def _graph(concept: Concept, tables: Tables) -> frozenset[Key]:
     found = set(tables.wordings.naming(concept.entity)) if concept.entity else set()
     if concept.record:
         found.update(p.key for p in tables.by_source.get(concept.record, ()))
-    for key, claim in tables.claims.items():
-        if (
-            (concept.entity and claim.attributed_to == concept.entity)
-            or (concept.population and concept.population in claim.populations)
-            or (concept.claim_kind and claim.kind == concept.claim_kind)
-        ):
-            found.add(key)
+    for facet, value in (("entity", concept.entity), ("population", concept.population), ("kind", concept.claim_kind)):
+        if value:
+            found |= tables.claims_with(facet, value)
     return frozenset(found)
 
 
@@ -81,16 +78,39 @@ class Coverage:
     def __call__(self, passage: Passage) -> float:
         return self.shares([passage])[passage.key]
 
-    def candidates(self) -> list[Passage]:
-        """Every passage whose coverage is above zero, and perhaps a few more: those some concept
-        reaches, those of the documents that name an asked entity, and those of the asked type."""
-        keys = set().union(*(r.full | r.expansion | r.section | r.context for r in self.reaches))
+    def candidates(self, least: float = 0.0) -> list[Passage]:
+        """The passages some concept reaches and those of the documents naming an asked entity: every
+        passage whose coverage is above ``base``, and perhaps a few more; but not those that surely
+        fall below ``least``, reached only by the lightest concepts (MaxScore's non-essential lists:
+        their weights and the answer type's together come to less than ``least``)."""
+        reaches = self._essential(least)
+        keys = set().union(*(r.full | r.expansion | r.section | r.context for r in reaches))
         found = [self.tables.passage(key) for key in keys]
-        for document in set().union(*(r.documents for r in self.reaches)):
+        for document in set().union(*(r.documents for r in reaches)):
             found += self.tables.passages.get(document, [])
-        if self.type_weight:
-            found += answer_type_pool(self.question, self.tables)
         return list({p.key: p for p in found}.values())
+
+    def _essential(self, least: float) -> list[Reach]:
+        lightest = sorted(self.reaches, key=lambda r: r.weight)
+        reachable = self.type_weight
+        for i, r in enumerate(lightest):
+            reachable += r.weight
+            if reachable >= least * self.total:
+                return lightest[i:]
+        return []
+
+    @property
+    def base(self) -> float:
+        """The coverage of a passage that has the answer type asked for and expresses nothing else."""
+        return self.type_weight / self.total if self.type_weight else 0.0
+
+    def typed_rest(self, seen: Container[Key]) -> Iterator[Passage]:
+        """The passages of the answer type asked for outside ``seen``, by key; when ``seen`` holds the
+        candidates, each of these has coverage ``base`` (the REF2014 set has a hundred thousand of
+        them, so lists read them only as far as they need)."""
+        for passage in answer_type_pool(self.question, self.tables):
+            if passage.key not in seen and has_answer_type(passage, self.question, self.tables):
+                yield passage
 
     def shares(self, passages: list[Passage]) -> dict[Key, float]:
         """The coverage of each passage, as calling on each would give, computed a concept at a time

@@ -12,6 +12,8 @@ answers nothing.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .analyse import Question
 from .tables import Passage, Tables
 
@@ -28,7 +30,9 @@ def holds_figure(passage: Passage, question: Question, tables: Tables) -> bool:
 
 
 def answer_type_pool(question: Question, tables: Tables) -> tuple[Passage, ...]:
-    """The passages that may have the type the question asks for (a superset of those that do)."""
+    """The passages that may have the type the question asks for (a superset of those that do), by key."""
+    if question.intent == "who" and question.kind and _labelled_with(question.kind, tables):
+        return _naming_any(question.kind, tables)
     return tables.by_answer_type.get(question.intent, ())
 
 
@@ -48,9 +52,22 @@ def _actors(passage: Passage, question: Question, tables: Tables) -> set[str]:
     """The actors the passage names besides those asked about; of the kind asked, if the question
     names a kind that entity labels use ("Which research units" wants a "... Research Unit")."""
     others = set(passage.entities - {m.key for m in question.entities})
-    kind = {s for word in question.kind for s in tables.stems(word)}
-    labelled = frozenset.intersection(*(tables.labels_with_stem.get(s, frozenset()) for s in kind)) if kind else frozenset()
+    labelled = _labelled_with(question.kind, tables)
     return others & labelled if labelled else others
+
+
+@lru_cache(maxsize=64)
+def _naming_any(kind: tuple[str, ...], tables: Tables) -> tuple[Passage, ...]:
+    """The passages naming an entity whose label has the words ``kind``, by key."""
+    keys = frozenset().union(*(tables.wordings.naming(e) for e in _labelled_with(kind, tables)))
+    return tuple(tables.passage(key) for key in sorted(keys))
+
+
+@lru_cache(maxsize=64)
+def _labelled_with(kind: tuple[str, ...], tables: Tables) -> frozenset[str]:
+    """Keys of the entities whose label has every stem of the words ``kind``."""
+    stems = {s for word in kind for s in tables.stems(word)}
+    return frozenset.intersection(*(tables.labels_with_stem.get(s, frozenset()) for s in stems)) if stems else frozenset()
 
 
 def fits(passage: Passage, question: Question, tables: Tables) -> bool:

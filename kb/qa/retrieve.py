@@ -18,17 +18,20 @@ the asked thing is; and ``grants``, for a funding question, the grant records of
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from whoosh import scoring
 from whoosh.query import Or, Phrase, Term
 
+from ..index import kinds_mask
 from .analyse import Question
 from .coverage import Coverage
 from .expand import Concept
-from .kinds import TYPED_INTENTS, answer_type_pool, has_answer_type
-from .tables import Key, Passage, Tables, contains
+from .kinds import TYPED_INTENTS, has_answer_type
+from .tables import Passage, Tables, contains
 
 EXPANSION_BOOST = 0.6
 SECTION_BOOST = 0.5
@@ -49,6 +52,7 @@ class _Context:
     tables: Tables
     coverage: Coverage
     bm25: dict[tuple[str, int], float]
+    reached: dict[tuple[str, int], Passage]  # the coverage candidates and the BM25F hits
     floor: float = 0.0  # the least coverage a boosted passage has
 
 
@@ -58,9 +62,12 @@ def candidates(
     """The lists by name, each best first; empty lists left out."""
     hits = _bm25(found, tables, index)
     bm25 = {p.key: score for p, score in hits}
-    by_coverage = _by_coverage(covered.candidates(), _Context(question, found, tables, covered, bm25))
+    least = _least_listed(hits, covered)
+    reached = {p.key: p for p in covered.candidates(least)} | {p.key: p for p, _ in hits}
+    first = _Context(question, found, tables, covered, bm25, reached)
+    by_coverage = _by_coverage(list(reached.values()), first, topped_up=True)
     best = covered(by_coverage[0]) if by_coverage else 0.0
-    context = _Context(question, found, tables, covered, bm25, max(MIN_BOOST_COVERAGE, BOOST_COVERAGE * best))
+    context = replace(first, floor=max(MIN_BOOST_COVERAGE, BOOST_COVERAGE * best))
     lists = {"text": [p for p, _ in hits], "coverage": by_coverage}
     if question.intent in CLAIM_INTENTS:
         lists["claims"] = _graph_claims(context)
@@ -71,6 +78,16 @@ def candidates(
     if question.funding:
         lists["grants"] = _grants(context)
     return {name: ranked for name, ranked in lists.items() if ranked}
+
+
+def _least_listed(hits: list[tuple[Passage, float]], covered: Coverage) -> float:
+    """A coverage that every passage of a list reaches: the ``LIST_DEPTH``-th best of the BM25F
+    hits' (the coverage list's last passage covers at least as much), but no more than the floor
+    of the boosted lists those hits imply (their best is no better than the coverage list's)."""
+    shares = sorted(covered.shares([p for p, _ in hits]).values(), reverse=True)
+    if len(shares) < LIST_DEPTH:
+        return 0.0
+    return min(shares[LIST_DEPTH - 1], max(MIN_BOOST_COVERAGE, BOOST_COVERAGE * shares[0]))
 
 
 # --- BM25F
@@ -105,7 +122,7 @@ def _bm25(found: list[Concept], tables: Tables, index) -> list[tuple[Passage, fl
         return []
     ranked: dict[tuple[str, int], tuple[Passage, float]] = {}
     with index.searcher(weighting=scoring.BM25F()) as searcher:
-        for hit in searcher.search(whoosh_query(found), limit=TEXT_DEPTH, filter=Term("kind", "sentence")):
+        for hit in searcher.search(whoosh_query(found), limit=TEXT_DEPTH, mask=kinds_mask(("sentence",))):
             passage = tables.passage_at(hit["doc_id"], hit["start"])
             if passage is not None and passage.key not in ranked:
                 ranked[passage.key] = (passage, float(hit.score))
@@ -115,17 +132,25 @@ def _bm25(found: list[Concept], tables: Tables, index) -> list[tuple[Passage, fl
 # --- lists by coverage
 
 
-def _by_coverage(passages, context: _Context) -> list[Passage]:
+def _by_coverage(passages, context: _Context, topped_up: bool = False) -> list[Passage]:
     """Passages expressing something of the question, and at least the context's floor, by
-    coverage, then BM25F score."""
-    scored = []
+    coverage, then BM25F score (the list's depth read off the shares before anything is sorted).
+    ``topped_up``: with the passages of the answer type asked that no concept reaches, too."""
     shares = context.coverage.shares(passages)
-    for passage in passages:
-        share = shares[passage.key]
-        if share > 0 and share >= context.floor:
-            scored.append(((-share, -context.bm25.get(passage.key, 0.0), passage.key), passage))
-    scored.sort(key=lambda row: row[0])
-    return [passage for _, passage in scored[:LIST_DEPTH]]
+    base = context.coverage.base
+
+    def order(passage: Passage) -> tuple:
+        return -shares.get(passage.key, base), -context.bm25.get(passage.key, 0.0), passage.key
+
+    kept = [p for p in passages if shares[p.key] > 0 and shares[p.key] >= context.floor]
+    if len(kept) > LIST_DEPTH:
+        least = heapq.nlargest(LIST_DEPTH, (shares[p.key] for p in kept))[-1]
+        kept = [p for p in kept if shares[p.key] >= least]
+    kept = sorted(kept, key=order)[:LIST_DEPTH]
+    if topped_up and base > 0 and base >= context.floor:
+        rest = context.coverage.typed_rest(context.reached)  # each of coverage base, no BM25F score, by key
+        kept = list(itertools.islice(heapq.merge(kept, rest, key=order), LIST_DEPTH))
+    return kept
 
 
 def _graph_claims(context: _Context) -> list[Passage]:
@@ -136,20 +161,18 @@ def _graph_claims(context: _Context) -> list[Passage]:
     asked = [c for c in context.found if c.entity or c.population in topics]
     if not asked:
         return []
-    claims = context.tables.claims
-
-    def matches(key: Key) -> bool:
-        claim = claims[key]
-        return all(
-            claim.attributed_to == c.entity if c.entity else c.population in claim.populations for c in asked
-        )
-
-    return _by_coverage([context.tables.passage(key) for key in claims if matches(key)], context)
+    tables = context.tables
+    keys = frozenset.intersection(*(
+        tables.claims_with("entity", c.entity) if c.entity else tables.claims_with("population", c.population)
+        for c in asked
+    ))
+    return _by_coverage([tables.passage(key) for key in keys], context)
 
 
 def _typed(context: _Context) -> list[Passage]:
     question, tables = context.question, context.tables
-    return _by_coverage([p for p in answer_type_pool(question, tables) if has_answer_type(p, question, tables)], context)
+    typed = [p for p in context.reached.values() if has_answer_type(p, question, tables)]
+    return _by_coverage(typed, context, topped_up=True)
 
 
 def _definitions(context: _Context) -> list[Passage]:
@@ -158,7 +181,7 @@ def _definitions(context: _Context) -> list[Passage]:
     failing those, passages opening with the concept."""
     found = context.found
     spelt_out = [_spelt_out(c, context.tables) for c in found if c.entity]
-    passages = context.coverage.candidates()  # a passage spelling out or opening with a concept holds its wording
+    passages = context.reached.values()  # a passage spelling out or opening with a concept holds its wording
 
     def opens_with(passage: Passage) -> bool:
         return any(passage.stems[: len(w)] == w for c in found for w in c.asked)

@@ -18,7 +18,8 @@ import math
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import ingest
@@ -73,10 +74,10 @@ class Passage:
     has_figure: bool = False
     dated: bool = False  # names a year or a month
     descriptive: bool = False  # describes its document ("this paper explains") rather than the world
+    key: Key = field(init=False, repr=False, compare=False)  # (doc_id, start), made once: sets of keys are hashed often
 
-    @property
-    def key(self) -> Key:
-        return self.doc_id, self.start
+    def __post_init__(self):
+        object.__setattr__(self, "key", (self.doc_id, self.start))
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class WordingIndex:
         self.passages = passages
         self._by_key = {p.key: p for p in passages}
         self._postings = _inverted(passages, lambda p: p.stems)
+        self._vocabulary = sorted(self._postings)
         self._sections = _inverted(passages, lambda p: [p.section_stems])
         self._naming = _inverted(passages, lambda p: p.entities)
         self._in_context = _inverted(passages, lambda p: p.context)
@@ -161,13 +163,23 @@ class WordingIndex:
         return self._in_context.get(entity, frozenset())
 
     def _text_holding(self, wording: tuple[str, ...]) -> frozenset[Key]:
-        found = frozenset.intersection(*(self._stem(s) for s in wording)) if wording else frozenset()
+        if len(wording) < 2:
+            return self._stem(wording[0]) if wording else frozenset()
+        found = frozenset.intersection(*(self._stem(s) for s in wording))
         return frozenset(k for k in found if contains(self._by_key[k].stems, wording))
 
     def _stem(self, wanted: str) -> frozenset[Key]:
-        return _remembered(self._with_stem, wanted, lambda: _union(
-            keys for stem, keys in self._postings.items() if _same(stem, wanted)
-        ))
+        return _remembered(self._with_stem, wanted, lambda: _union(self._postings[s] for s in self._stems_like(wanted)))
+
+    def _stems_like(self, wanted: str) -> list[str]:
+        """The passages' stems ``_same`` as ``wanted``: itself, and those it begins if it is long enough."""
+        if len(wanted) < MIN_PREFIX:
+            return [wanted] if wanted in self._postings else []
+        first = bisect.bisect_left(self._vocabulary, wanted)
+        last = first
+        while last < len(self._vocabulary) and self._vocabulary[last].startswith(wanted):
+            last += 1
+        return self._vocabulary[first:last]
 
 
 def _inverted(passages: list[Passage], values: Callable) -> dict:
@@ -193,7 +205,7 @@ def _remembered(memory: dict, key, compute: Callable):
     return memory[key]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per generation
 class Tables:
     generation: str
     titles: dict[str, str]
@@ -211,7 +223,7 @@ class Tables:
     wordings: WordingIndex
     figures_by_document: dict[str, tuple[FigureRecord, ...]]  # each document's figures by start
     by_source: dict[str, tuple[Passage, ...]]  # sentence, grant, reference -> passages
-    by_answer_type: dict[str, tuple[Passage, ...]]  # figure, when, who, sources -> passages of that type
+    by_answer_type: dict[str, tuple[Passage, ...]]  # ANSWER_TYPES -> passages that may be of that type, by key
 
     def idf(self, wordings: tuple[tuple[str, ...], ...]) -> float:
         """BM25's inverse passage frequency of what the wordings say; what no passage says weighs most."""
@@ -223,7 +235,11 @@ class Tables:
         return passage_at(self.passages, doc_id, offset)
 
     def entity(self, key: str) -> Entity | None:
-        return next((e for e in self.entities if e.key == key), None)
+        return self._entities_by_key.get(key)
+
+    @cached_property
+    def _entities_by_key(self) -> dict[str, Entity]:
+        return {e.key: e for e in reversed(self.entities)}  # the first of a key wins, as a scan would find it
 
     def all_passages(self) -> list[Passage]:
         return self.wordings.passages
@@ -233,9 +249,26 @@ class Tables:
 
     def figures_in(self, doc_id: str, start: int, end: int) -> list[FigureRecord]:
         """The figures of ``doc_id`` starting in [start, end)."""
-        figures = self.figures_by_document.get(doc_id, ())
-        starts = [f.start for f in figures]
+        figures, starts = self.figures_by_document.get(doc_id, ()), self._figure_starts.get(doc_id, [])
         return list(figures[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)])
+
+    def claims_with(self, facet: str, value: str) -> frozenset[Key]:
+        """Keys of the claims attributed to an entity (``facet`` "entity"), tagged with a population
+        ("population") or of a kind ("kind")."""
+        return self._claims_by_facet.get((facet, value), frozenset())
+
+    @cached_property
+    def _figure_starts(self) -> dict[str, list[int]]:
+        return {doc_id: [f.start for f in figures] for doc_id, figures in self.figures_by_document.items()}
+
+    @cached_property
+    def _claims_by_facet(self) -> dict[tuple[str, str], frozenset[Key]]:
+        found: dict[tuple[str, str], set[Key]] = {}
+        for key, claim in self.claims.items():
+            facets = [("entity", claim.attributed_to), ("kind", claim.kind), *(("population", p) for p in claim.populations)]
+            for facet in facets:
+                found.setdefault(facet, set()).add(key)
+        return {facet: frozenset(keys) for facet, keys in found.items()}
 
 
 def passage_at(passages: dict[str, list[Passage]], doc_id: str, offset: int) -> Passage | None:
@@ -245,6 +278,14 @@ def passage_at(passages: dict[str, list[Passage]], doc_id: str, offset: int) -> 
     if i >= 0 and in_document[i].start <= offset < in_document[i].end:
         return in_document[i]
     return None
+
+
+ANSWER_TYPES: dict[str, Callable[[Passage], bool]] = {  # an answer type (kb.qa.kinds): may a passage have it
+    "figure": lambda p: p.has_figure,
+    "when": lambda p: p.dated,
+    "who": lambda p: bool(p.entities),
+    "sources": lambda p: p.source == "reference",
+}
 
 
 def load_tables(service, generation: str) -> Tables:
@@ -298,10 +339,8 @@ def load_tables(service, generation: str) -> Tables:
         figures_by_document={doc_id: tuple(found) for doc_id, found in figures_by_document.items()},
         by_source={source: tuple(p for p in every_passage if p.source == source) for source in ("sentence", "grant", "reference")},
         by_answer_type={
-            "figure": tuple(p for p in every_passage if p.has_figure),
-            "when": tuple(p for p in every_passage if p.dated),
-            "who": tuple(p for p in every_passage if p.entities),
-            "sources": tuple(p for p in every_passage if p.source == "reference"),
+            kind: tuple(sorted((p for p in every_passage if has_kind(p)), key=lambda p: p.key))
+            for kind, has_kind in ANSWER_TYPES.items()
         },
     )
 

@@ -73,9 +73,54 @@ def bind_params(text: str, parsed: ParsedQuery, params: dict[str, Term]) -> tupl
             raise ParameterError(f"the query has no variable ?{name} to bind")
         if not isinstance(term, (ox.NamedNode, ox.Literal)):
             raise ParameterError(f"?{name} must be bound to an IRI or a literal, not {term}")
-    if parsed.form != "SELECT" or parsed.projection is None or set(params) <= set(parsed.projection):
-        return text, {ox.Variable(name): term for name, term in params.items()}
-    return with_values(text, params), None
+    rest = {}
+    for name, term in params.items():
+        replaced = with_default_replaced(text, name, term)
+        if replaced is None:
+            rest[name] = term
+        else:
+            text = replaced
+    if not rest:
+        return text, None
+    if parsed.form != "SELECT" or parsed.projection is None or set(rest) <= set(parsed.projection):
+        return text, {ox.Variable(name): term for name, term in rest.items()}
+    return with_values(text, rest), None
+
+
+def with_default_replaced(text: str, name: str, term: Term) -> str | None:
+    """``text`` with ``term`` in place of its default for ?name: a ``VALUES ?name { ... }`` block of
+    one value among the blocks opening the WHERE group (a plain VALUES block, which query planners
+    use to start from the value, unlike a value substituted or joined later). ``None`` when there is
+    no such block."""
+    leading = _leading_values(text)
+    if leading is None or leading.count(name) != 1:
+        return None
+    masked = _masked(text)
+    for match in re.finditer(rf"\bVALUES\s+[?$]{name}\s*\{{[^{{}}]*\}}", masked, flags=re.IGNORECASE):
+        without = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+        if _leading_values(without) == [n for n in leading if n != name]:
+            return f"{text[: match.start()]}VALUES ?{name} {{ {term} }}{text[match.end() :]}"
+    return None
+
+
+def _leading_values(text: str) -> list[str] | None:
+    """The variables of the one-variable VALUES blocks that open the WHERE group, in order."""
+    try:
+        parts = parse_query(text).tree.where.part or []
+    except QuerySyntaxError:
+        return None
+    names = []
+    for part in parts:
+        if not (isinstance(part, CompValue) and part.name == "InlineData" and len(part.var) == 1):
+            break
+        names.append(str(part.var[0]))
+    return names
+
+
+def _masked(text: str) -> str:
+    """``text`` with its strings, comments and IRIs blanked out (same length), so that only the
+    query's own keywords and braces are left to find."""
+    return _LEXEME.sub(lambda m: m.group() if len(m.group()) == 1 else " " * len(m.group()), text)
 
 
 def with_values(text: str, bindings: dict[str, Term]) -> str:
