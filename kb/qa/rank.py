@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from .analyse import Question
 from .coverage import Coverage
 from .kinds import fits
-from .tables import Passage, Tables
+from .tables import Key, Passage, Tables
 
 RRF_K = 60
 FUSED = {"text": 1.0, "coverage": 2.0}  # ranked list -> weight in the fusion
@@ -38,9 +38,9 @@ class Ranked:
 
 
 def fuse(lists: dict[str, list[Passage]], coverage: Coverage, question: Question, tables: Tables) -> list[Ranked]:
-    fused: dict[tuple[str, int], float] = {}
-    holders: dict[tuple[str, int], list[str]] = {}
-    passages: dict[tuple[str, int], Passage] = {}
+    fused: dict[Key, float] = {}
+    holders: dict[Key, list[str]] = {}
+    passages: dict[Key, Passage] = {}
     for name, ranked in lists.items():
         for rank, passage in enumerate(ranked, start=1):
             if name in FUSED:

@@ -23,15 +23,14 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
-from whoosh import scoring
 from whoosh.query import Or, Phrase, Term
 
-from ..index import kinds_mask
+from ..index import bm25_searcher, kinds_mask
 from .analyse import Question
 from .coverage import Coverage
 from .expand import Concept
 from .kinds import TYPED_INTENTS, has_answer_type
-from .tables import Passage, Tables, contains
+from .tables import Key, Passage, Tables, contains
 
 EXPANSION_BOOST = 0.6
 SECTION_BOOST = 0.5
@@ -51,8 +50,8 @@ class _Context:
     found: list[Concept]
     tables: Tables
     coverage: Coverage
-    bm25: dict[tuple[str, int], float]
-    reached: dict[tuple[str, int], Passage]  # the coverage candidates and the BM25F hits
+    bm25: dict[Key, float]
+    reached: dict[Key, Passage]  # the coverage candidates and the BM25F hits
     floor: float = 0.0  # the least coverage a boosted passage has
 
 
@@ -120,12 +119,11 @@ def _wording_query(field: str, wording: tuple[str, ...], boost: float):
 def _bm25(found: list[Concept], tables: Tables, index) -> list[tuple[Passage, float]]:
     if not found:
         return []
-    ranked: dict[tuple[str, int], tuple[Passage, float]] = {}
-    with index.searcher(weighting=scoring.BM25F()) as searcher:
-        for hit in searcher.search(whoosh_query(found), limit=TEXT_DEPTH, mask=kinds_mask(("sentence",))):
-            passage = tables.passage_at(hit["doc_id"], hit["start"])
-            if passage is not None and passage.key not in ranked:
-                ranked[passage.key] = (passage, float(hit.score))
+    ranked: dict[Key, tuple[Passage, float]] = {}
+    for hit in bm25_searcher(index).search(whoosh_query(found), limit=TEXT_DEPTH, mask=kinds_mask(("sentence",))):
+        passage = tables.passage_at(hit["doc_id"], hit["start"])
+        if passage is not None and passage.key not in ranked:
+            ranked[passage.key] = (passage, float(hit.score))
     return list(ranked.values())
 
 

@@ -18,7 +18,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -35,7 +35,7 @@ CONTEXT_PASSAGES = 10  # an entity named this many passages before one is still 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(?:1[89]|20)\d\d\b|\b(?:{MONTHS})\b")
 
-Key = tuple[str, int]  # a passage's document id and start
+Key = int  # a passage's place among all passages in (document id, start) order: small, cheap to hash
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,7 @@ class Passage:
     has_figure: bool = False
     dated: bool = False  # names a year or a month
     descriptive: bool = False  # describes its document ("this paper explains") rather than the world
-    key: Key = field(init=False, repr=False, compare=False)  # (doc_id, start), made once: sets of keys are hashed often
-
-    def __post_init__(self):
-        object.__setattr__(self, "key", (self.doc_id, self.start))
+    key: Key = -1  # its place among all passages in (doc_id, start) order, given once all are read
 
 
 @dataclass(frozen=True)
@@ -310,13 +307,13 @@ def load_tables(service, generation: str) -> Tables:
     for doc_id, start, end, source in [(g.doc_id, g.start, g.end, "grant") for g in grants] + list(_reference_spans(citations)):
         joins.setdefault(doc_id, []).append((start, end, source))
     sentences = _sentences(service.view.index)
-    passages = {
+    passages = _numbered({
         doc_id: _described(
             _joined(sentences.get(doc_id, []), joins.get(doc_id, []), texts[doc_id], doc_id, stems),
             entity_names, [f.start for f in figures_by_document.get(doc_id, [])], descriptive,
         )
         for doc_id in texts
-    }
+    })
     every_passage = [p for doc_id in texts for p in passages[doc_id]]
     return Tables(
         generation=generation,
@@ -379,6 +376,15 @@ def _joined(sentences: list[dict], joins: list[tuple[int, int, str]], text: str,
 def _passage(text: str, doc_id: str, start: int, end: int, section: str, source: str, stems: Callable) -> Passage:
     quote = text[start:end]
     return Passage(doc_id, start, end, section, quote, source, stems(quote), stems(section))
+
+
+def _numbered(passages: dict[str, list[Passage]]) -> dict[str, list[Passage]]:
+    """Each document's passages (in text order) with their keys: places in (doc_id, start) order."""
+    first, key = {}, 0
+    for doc_id in sorted(passages):
+        first[doc_id] = key
+        key += len(passages[doc_id])
+    return {doc_id: [replace(p, key=first[doc_id] + i) for i, p in enumerate(found)] for doc_id, found in passages.items()}
 
 
 def _described(
