@@ -196,15 +196,14 @@ def _cites_format(args) -> str:
 
 
 def cmd_serve(args) -> int:
-    from waitress import serve
-
     from web import create_app
+    from web.serving import create_server
 
     knowledge_base = _knowledge_base(args)
     app = create_app({"KB_DATA": str(knowledge_base.path), "KB_STORE": knowledge_base.store_url})
     print(f"serving the knowledge base at http://{args.host}:{args.port}/", file=sys.stderr)
     threading.Thread(target=_prepare_answerer, args=(app.extensions["kb_service"],), name="prepare-answerer", daemon=True).start()
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    create_server(app, args.host, args.port, args.threads).run()
     return EXIT_OK
 
 

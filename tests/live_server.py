@@ -11,9 +11,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from waitress import create_server
-
 from web import create_app
+from web.serving import create_server
 
 
 class LiveServer:
@@ -21,7 +20,7 @@ class LiveServer:
 
     def __init__(self, app, threads: int = 4):
         self.app = app
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+        self.server = create_server(app, "127.0.0.1", 0, threads)
         self.host, self.port = "127.0.0.1", self.server.effective_port
         self.url = f"http://{self.host}:{self.port}"
         self._thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)

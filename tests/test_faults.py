@@ -1,10 +1,12 @@
 """Faults a shared server meets: it keeps answering while an ingest runs and serves the new data
-once the ingest completes (the other faults, killed and concurrent ingests, are in test_ingest.py;
+once the ingest completes, and while its process holds more open files than select() can wait on
+(the other faults, killed and concurrent ingests, are in test_ingest.py;
 pathological SPARQL queries in test_sparql_protocol.py)."""
 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -45,3 +47,35 @@ def test_the_server_answers_during_an_ingest_and_then_serves_the_new_data(tmp_pa
         assert answered_during > 0
         after = [d["id"] for d in get_json(server.url + "/api/documents")]
         assert len(after) == len(before) + 8 and set(before) < set(after)
+
+
+SERVE_HOLDING_FILES = """
+import os, sys
+held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # as a large Oxigraph store holds
+from kb.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_kb_serve_answers_while_its_process_holds_over_a_thousand_open_files(corpus_kb):
+    """The REF2014 store keeps more than 1,024 files open; select() cannot wait on a socket past that."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-c", SERVE_HOLDING_FILES, "serve", "--port", str(port), "--data", str(corpus_kb.path)]
+    with subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True) as server:
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    documents = get_json(f"http://127.0.0.1:{port}/api/documents")
+                    break
+                except OSError:
+                    assert server.poll() is None, server.stderr.read()
+                    assert time.monotonic() < deadline, "kb serve did not answer within 60 s"
+                    time.sleep(0.3)
+            assert len(documents) == 5
+            answer = get_json(f"http://127.0.0.1:{port}/api/ask?q=What+did+IBSEN+find+for+carers%3F")
+            assert answer["answers"] and not answer["no_answer"]
+        finally:
+            server.terminate()
