@@ -16,9 +16,10 @@ from whoosh import scoring
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import HtmlFormatter, WholeFragmenter
+from whoosh.idsets import BitSet
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.query import Or, Term
-from whoosh.searching import Searcher
+from whoosh.searching import Results
 
 from ingest.records import ExtractedDocument
 
@@ -120,36 +121,54 @@ def search(index: whoosh_index.Index, query: str, limit: int = 10, kinds: tuple[
     """BM25F search in Whoosh query syntax; each hit with its matched words marked."""
     parser = MultifieldParser(list(SEARCH_FIELDS), schema=index.schema, group=OrGroup.factory(0.9))
     parsed = parser.parse(query)
-    return _collect(bm25_searcher(index), parsed, limit, kinds)
+    return _collect(bm25_search(index, parsed, limit, kinds, terms=True))
+
+
+def bm25_search(index: whoosh_index.Index, query, limit: int, kinds: tuple[str, ...] = (), **options) -> Results:
+    """``query`` (a Whoosh query) over the items of ``kinds`` (every kind when empty) with the
+    calling thread's BM25F searcher of ``index``."""
+    return _kept(index).search(query, limit, kinds or INDEXED_KINDS, **options)
 
 
 _threads_searchers = threading.local()
 
 
-def bm25_searcher(index: whoosh_index.Index) -> Searcher:
-    """The calling thread's BM25F searcher of ``index``, opened on first use and kept open (a
-    Whoosh searcher is not shared between threads). Opening one reads the segment's files: 70 ms on
-    the REF2014 index, more than many searches take. An index is a published generation's, never
-    written again, so a kept searcher cannot go stale; a thread moving to another index closes its
-    searcher of the last."""
+class _KeptSearcher:
+    """A thread's BM25F searcher of one index, opened on first use and kept open (a Whoosh searcher
+    is not shared between threads), with the documents of each set of kinds it was asked to keep
+    to. Opening a searcher reads the segment's files and collecting the documents of a kind reads
+    its postings: 70 ms and 90 ms on the REF2014 index, more than most searches take. An index is a
+    published generation's, never written again, so nothing kept can go stale."""
+
+    def __init__(self, index: whoosh_index.Index):
+        self.index = index
+        self.searcher = index.searcher(weighting=scoring.BM25F())
+        self._of_kinds: dict[tuple[str, ...], BitSet] = {}
+
+    def search(self, query, limit: int, kinds: tuple[str, ...], **options) -> Results:
+        return self.searcher.search(query, limit=limit, filter=self._documents_of(kinds), **options)
+
+    def _documents_of(self, kinds: tuple[str, ...]) -> BitSet | None:
+        if set(INDEXED_KINDS) <= set(kinds):
+            return None
+        if kinds not in self._of_kinds:
+            wanted = Or([Term("kind", k) for k in kinds])
+            self._of_kinds[kinds] = BitSet(self.searcher.docs_for_query(wanted), size=self.searcher.doc_count_all())
+        return self._of_kinds[kinds]
+
+
+def _kept(index: whoosh_index.Index) -> _KeptSearcher:
+    """The calling thread's kept searcher of ``index``; a thread moving to another index closes
+    its searcher of the last."""
     kept = getattr(_threads_searchers, "kept", None)
-    if kept is None or kept[0] is not index:
+    if kept is None or kept.index is not index:
         if kept is not None:
-            kept[1].close()
-        kept = _threads_searchers.kept = (index, index.searcher(weighting=scoring.BM25F()))
-    return kept[1]
+            kept.searcher.close()
+        kept = _threads_searchers.kept = _KeptSearcher(index)
+    return kept
 
 
-def kinds_mask(kinds: tuple[str, ...]):
-    """The query of the indexed items not of ``kinds``, to pass as a search's ``mask`` (``None``
-    when all kinds are wanted). A mask of the few sections is far cheaper for Whoosh than a filter
-    of the many sentences: it collects the documents a filter or mask matches before searching."""
-    others = [Term("kind", k) for k in INDEXED_KINDS if k not in kinds]
-    return Or(others) if others else None
-
-
-def _collect(searcher: Searcher, parsed, limit: int, kinds: tuple[str, ...]) -> list[SearchHit]:
-    results = searcher.search(parsed, limit=limit, mask=kinds_mask(kinds or INDEXED_KINDS), terms=True)
+def _collect(results: Results) -> list[SearchHit]:
     results.fragmenter = WholeFragmenter()
     results.formatter = HtmlFormatter(tagname="mark", classname="hit", termclass="term")
     return [

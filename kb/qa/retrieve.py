@@ -24,8 +24,9 @@ import re
 from dataclasses import dataclass, replace
 
 from whoosh.query import Or, Phrase, Term
+from whoosh.query.compound import PreloadedOr
 
-from ..index import bm25_searcher, kinds_mask
+from ..index import bm25_search
 from .analyse import Question
 from .coverage import Coverage
 from .expand import Concept
@@ -34,6 +35,7 @@ from .tables import Key, Passage, Tables, contains
 
 EXPANSION_BOOST = 0.6
 SECTION_BOOST = 0.5
+PRELOAD_SHARE = 0.1  # a wording in more passages than this turns the preloading disjunction off
 TEXT_DEPTH = 50  # BM25F hits read per question
 LIST_DEPTH = 30  # passages kept per list built here
 BOOST_COVERAGE = 0.75
@@ -92,12 +94,15 @@ def _least_listed(hits: list[tuple[Passage, float]], covered: Coverage) -> float
 # --- BM25F
 
 
-def whoosh_query(found: list[Concept]):
-    """One disjunction of every concept's wordings in both fields. Whoosh's ``DisjunctionMax``
+def whoosh_query(found: list[Concept], tables: Tables):
+    """One disjunction of every concept's wordings in both fields. Whoosh's ``PreloadedOr`` reads
+    each part's matches into arrays: two to three times faster on REF2014 than its default tree of
+    union matchers, unless a wording is held by more than ``PRELOAD_SHARE`` of the passages, when
+    the tree's skipping wins (the same hits and scores either way). Whoosh's ``DisjunctionMax``
     would count a concept once, but it scores a document with the score of a sub-query that does
     not match it (Whoosh-Reloaded 2.7.5); so wordings that merely extend a wording asked ("IBSEN
     project" beside "IBSEN") are left out instead, as they would count twice."""
-    parts = []
+    parts, most = [], 0
     for concept in found:
         wordings = [(w, 1.0) for w in concept.asked] + [
             (w, EXPANSION_BOOST) for w in concept.expansions if not any(contains(w, a) for a in concept.asked)
@@ -107,7 +112,8 @@ def whoosh_query(found: list[Concept]):
             for wording, boost in wordings
             for field, field_boost in (("text", 1.0), ("section", SECTION_BOOST))
         )
-    return Or(parts)
+        most = max([most, *(len(tables.wordings.holding(w)) for w, _ in wordings)])
+    return (PreloadedOr if most <= PRELOAD_SHARE * len(tables.wordings.passages) else Or)(parts)
 
 
 def _wording_query(field: str, wording: tuple[str, ...], boost: float):
@@ -120,7 +126,7 @@ def _bm25(found: list[Concept], tables: Tables, index) -> list[tuple[Passage, fl
     if not found:
         return []
     ranked: dict[Key, tuple[Passage, float]] = {}
-    for hit in bm25_searcher(index).search(whoosh_query(found), limit=TEXT_DEPTH, mask=kinds_mask(("sentence",))):
+    for hit in bm25_search(index, whoosh_query(found, tables), TEXT_DEPTH, ("sentence",)):
         passage = tables.passage_at(hit["doc_id"], hit["start"])
         if passage is not None and passage.key not in ranked:
             ranked[passage.key] = (passage, float(hit.score))
