@@ -78,7 +78,7 @@ class Coverage:
     def __call__(self, passage: Passage) -> float:
         return self.shares([passage])[passage.key]
 
-    def candidates(self, least: float = 0.0) -> list[Passage]:
+    def candidates(self, least: float) -> list[Passage]:
         """The passages some concept reaches and those of the documents naming an asked entity: every
         passage whose coverage is above ``base``, and perhaps a few more; but not those that surely
         fall below ``least``, reached only by the lightest concepts (MaxScore's non-essential lists:

@@ -12,10 +12,10 @@ answers nothing.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import weakref
 
 from .analyse import Question
-from .tables import Passage, Tables
+from .tables import Passage, Tables, remembered
 
 UNIT_FAMILIES = {"money": ("GBP",), "count": ("count", "ratio"), "percent": ("percent", "ratio")}
 TYPED_INTENTS = ("figure", "when", "who", "sources")
@@ -56,18 +56,30 @@ def _actors(passage: Passage, question: Question, tables: Tables) -> set[str]:
     return others & labelled if labelled else others
 
 
-@lru_cache(maxsize=64)
 def _naming_any(kind: tuple[str, ...], tables: Tables) -> tuple[Passage, ...]:
     """The passages naming an entity whose label has the words ``kind``, by key."""
-    keys = frozenset().union(*(tables.wordings.naming(e) for e in _labelled_with(kind, tables)))
-    return tuple(tables.passage(key) for key in sorted(keys))
+    def naming() -> tuple[Passage, ...]:
+        keys = frozenset().union(*(tables.wordings.naming(e) for e in _labelled_with(kind, tables)))
+        return tuple(tables.passage(key) for key in sorted(keys))
+
+    return remembered(_memory(tables), ("naming", kind), naming)
 
 
-@lru_cache(maxsize=64)
 def _labelled_with(kind: tuple[str, ...], tables: Tables) -> frozenset[str]:
     """Keys of the entities whose label has every stem of the words ``kind``."""
-    stems = {s for word in kind for s in tables.stems(word)}
-    return frozenset.intersection(*(tables.labels_with_stem.get(s, frozenset()) for s in stems)) if stems else frozenset()
+    def labelled() -> frozenset[str]:
+        stems = {s for word in kind for s in tables.stems(word)}
+        return frozenset.intersection(*(tables.labels_with_stem.get(s, frozenset()) for s in stems)) if stems else frozenset()
+
+    return remembered(_memory(tables), ("labelled", kind), labelled)
+
+
+_memories: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _memory(tables: Tables) -> dict:
+    """What this module worked out from one generation's tables, kept no longer than they are."""
+    return _memories.setdefault(tables, {})
 
 
 def fits(passage: Passage, question: Question, tables: Tables) -> bool:

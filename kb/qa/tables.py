@@ -140,11 +140,11 @@ class WordingIndex:
 
     def holding(self, wording: tuple[str, ...]) -> frozenset[Key]:
         """Keys of the passages whose text holds the wording."""
-        return _remembered(self._holding, wording, lambda: self._text_holding(wording))
+        return remembered(self._holding, wording, lambda: self._text_holding(wording))
 
     def section_holding(self, wording: tuple[str, ...]) -> frozenset[Key]:
         """Keys of the passages whose section title holds the wording."""
-        return _remembered(self._section_holding, wording, lambda: _union(
+        return remembered(self._section_holding, wording, lambda: _union(
             keys for stems, keys in self._sections.items() if contains(stems, wording)
         ))
 
@@ -166,7 +166,7 @@ class WordingIndex:
         return frozenset(k for k in found if contains(self._by_key[k].stems, wording))
 
     def _stem(self, wanted: str) -> frozenset[Key]:
-        return _remembered(self._with_stem, wanted, lambda: _union(self._postings[s] for s in self._stems_like(wanted)))
+        return remembered(self._with_stem, wanted, lambda: _union(self._postings[s] for s in self._stems_like(wanted)))
 
     def _stems_like(self, wanted: str) -> list[str]:
         """The passages' stems ``_same`` as ``wanted``: itself, and those it begins if it is long enough."""
@@ -192,7 +192,7 @@ def _union(sets) -> frozenset:
     return frozenset().union(*sets)
 
 
-def _remembered(memory: dict, key, compute: Callable):
+def remembered(memory: dict, key, compute: Callable):
     """``memory[key]``, computed on first use; a memory grown past ``MAX_REMEMBERED`` starts afresh,
     so that a server asked endless new words keeps a bounded size."""
     if key not in memory:
