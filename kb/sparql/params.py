@@ -2,7 +2,9 @@
 
 ``parse_param("doc=<https://...>")`` reads the command line's ``NAME=VALUE``: an IRI in angle
 brackets, a prefixed name with one of the knowledge base's prefixes (``kbv:Claim``), a number, or
-else a plain string literal. ``bind_params`` binds them: with pyoxigraph's ``substitutions`` where
+else a plain string literal. ``bind_params`` binds them: in place of the query's default where it
+has one (a ``VALUES ?name { term }`` block opening its WHERE group, as the queries of ``queries/``
+write their parameters); otherwise with pyoxigraph's ``substitutions`` where
 it allows (any form but SELECT, or a SELECT that projects the variable), else by ``with_values``:
 a ``VALUES`` block at the start of the WHERE group, written from the term's N-Triples form, at the
 place that re-parsing the query confirms (once per query text) is exactly there. A remote store
