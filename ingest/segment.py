@@ -2,7 +2,8 @@
 
 Sections run from a heading to the next heading; every other block is a paragraph; sentences
 come from spaCy's parser, one ``nlp.pipe`` pass over the paragraphs of the documents given (the
-ingest gives one at a time, see ``ingest.document_work``), and never cross a paragraph. The spaCy docs are kept for the extractors.
+ingest gives a batch of about 60,000 characters, see ``ingest.document_work``), and never cross a
+paragraph. The spaCy docs are kept for the extractors.
 """
 
 from __future__ import annotations

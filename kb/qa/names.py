@@ -67,7 +67,7 @@ class NameMatcher:
         for trie, fold in ((self._exact, False), (self._folded, True)):
             node, previous_end = trie, None
             for token, start, end in tokens[first:]:
-                if previous_end is not None and node is not trie:
+                if previous_end is not None:
                     token = (" " if start > previous_end else "") + token
                 node = node.get(token.lower() if fold else token)
                 if node is None:
