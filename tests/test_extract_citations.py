@@ -11,8 +11,9 @@ from ingest.extract.citations import extract_citations, find_doi, split_authors
 from ingest.readers import read_path
 from ingest.segment import parse_documents, segment_document
 
+from .conftest import REF2014
+
 ROOT = Path(__file__).resolve().parent.parent
-REF2014 = Path("/work/shared/datasets/ref2014/case_studies.jsonl.gz")
 GOLD = ROOT / "tests" / "gold" / "citations.json"
 
 

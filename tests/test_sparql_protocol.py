@@ -37,7 +37,7 @@ from .conftest import ROOT
 from .listener import Listener
 from .live_server import serve_app
 
-SUITE = ROOT.parent / "shared" / "standards" / "sparql11-protocol"
+SUITE = ROOT / "tests" / "standards" / "sparql11-protocol"  # the W3C suite, kept with the tests (see its README)
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
