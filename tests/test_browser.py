@@ -99,7 +99,9 @@ def test_case_study_citations_export_bibtex(page, live_server, tmp_path):
 
 def test_keyboard_only_user_can_ask(page, live_server):
     page.goto(live_server.url + "/")
-    assert page.evaluate("document.activeElement.id") == "question"  # the question box has the focus
+    # the question box takes the focus: Chromium applies autofocus in a rendering step that may come
+    # after the load event, so wait for it (up to 5 s) instead of reading the focus at once
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'question'", timeout=5000)
     page.keyboard.type("Did personal budgets save money?")
     page.keyboard.press("Enter")
     page.wait_for_selector("li.quote")
