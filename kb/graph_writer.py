@@ -3,14 +3,15 @@
 One named graph per document holds its metadata (FaBiO, Dublin Core), its canonical text
 (C4O), its sections, paragraphs and sentences as W3C Web Annotation specific resources with
 ``TextPositionSelector`` and ``TextQuoteSelector``, its provenance (PROV-O: the ingest activity,
-the software, the source file and its SHA-256) and what the extractors found, each derived from
-the selector of its exact span. Terms are built straight as pyoxigraph terms: the store loads
-them without an rdflib round trip.
+the software, the source file and its SHA-256), what the extractors found, each derived from
+the selector of its exact span, and VoID partitions counting the records (``kb.tallies``). Terms
+are built straight as pyoxigraph terms: the store loads them without an rdflib round trip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 import pyoxigraph as ox
 
@@ -20,6 +21,7 @@ from . import __version__
 from . import namespaces as ns
 from .extracted_graph import extracted_triples
 from .rdf_terms import A, Triple, datetime_literal, iri, literal, optional_literals, selector_triples
+from .tallies import with_partitions
 
 DOCUMENT_CLASSES = {
     "ref-impact-case-study": ns.FABIO.CaseStudy,
@@ -40,11 +42,10 @@ EXTRA_PREDICATES = {
 
 
 def document_triples(doc: ExtractedDocument) -> Iterator[Triple]:
-    """All triples of a document's named graph."""
-    yield from _metadata(doc.segmented)
-    yield from _provenance(doc)
-    yield from _segments(doc.segmented)
-    yield from extracted_triples(doc)
+    """All triples of a document's named graph, ending with the VoID partitions that count its records."""
+    return with_partitions(doc.doc_id, chain(
+        _metadata(doc.segmented), _provenance(doc), _segments(doc.segmented), extracted_triples(doc)
+    ))
 
 
 def _metadata(seg: SegmentedDocument) -> Iterator[Triple]:

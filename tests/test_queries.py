@@ -272,6 +272,44 @@ def test_data_quality_overview_counts(store, service):
     assert {d for d, _ in counts} == {d.id for d in service.documents()}
 
 
+COUNTED_OVER_THE_GRAPHS = """
+PREFIX biro: <http://purl.org/spar/biro/>
+PREFIX c4o: <http://purl.org/spar/c4o/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX doco: <http://purl.org/spar/doco/>
+PREFIX kbv: <https://w3id.org/carekb/vocab#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX schema: <https://schema.org/>
+SELECT ?document ?kind (COUNT(DISTINCT ?record) AS ?count) WHERE {
+  ?doc a kbv:SourceDocument ; dcterms:identifier ?document .
+  { VALUES (?class ?kind) { (doco:Section "sections") (doco:Sentence "sentences") }
+    ?record a ?class ; oa:hasSource ?doc .
+  } UNION {
+    VALUES (?class ?kind) { (kbv:Figure "figures") (kbv:ActorMention "actor mentions") (kbv:ActorRole "roles")
+                            (schema:MonetaryGrant "grants") }
+    ?record a ?class ; kbv:inDocument ?doc .
+  } UNION {
+    ?record a kbv:Claim ; kbv:inDocument ?doc ; kbv:claimKind ?claimKind .
+    BIND(CONCAT("claims: ", ?claimKind) AS ?kind)
+  } UNION {
+    ?record a biro:BibliographicReference ; kbv:inDocument ?doc ; dcterms:isPartOf/kbv:listKind ?listKind .
+    BIND(CONCAT("list entries: ", ?listKind) AS ?kind)
+  } UNION {
+    ?record a c4o:InTextReferencePointer ; kbv:inDocument ?doc ; kbv:resolved ?resolved .
+    BIND(IF(?resolved, "pointers: resolved", "pointers: unresolved") AS ?kind)
+  }
+} GROUP BY ?document ?kind
+"""
+
+
+def test_the_overview_reads_counts_that_agree_with_counting_the_graphs(store):
+    overview = {(r["document"], r["kind"]): int(r["count"]) for r in rows(store, "data-quality-overview")}
+    counted = {
+        (row["document"].value, row["kind"].value): int(row["count"].value)
+        for row in store.query(COUNTED_OVER_THE_GRAPHS, use_default_graph_as_union=True)
+    }
+    assert len(overview) > 40 and overview == counted
+
 def test_hedged_claims_by_document(store):
     found = rows(store, "hedged-claims-by-document")
     quotes = {r["quote"] for r in found if r["document"] == "scie-report-37"}
