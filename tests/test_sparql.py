@@ -181,13 +181,17 @@ def test_a_parameter_replaces_the_default_values_block(runner, store_path):
     assert injected.rows == ()
 
 
-def test_only_a_values_block_opening_the_where_group_is_a_default():
+def test_only_a_values_block_opening_the_where_group_or_its_opening_sub_select_is_a_default():
     term = ox.Literal("b")
     leading = 'SELECT ?x WHERE { VALUES ?x { "a" } ?s ?p ?x }'
     assert with_default_replaced(leading, "x", term) == 'SELECT ?x WHERE { VALUES ?x { "b" } ?s ?p ?x }'
+    opening_a_sub_select = 'SELECT ?x WHERE { { SELECT ?x ?s WHERE { VALUES ?x { "a" } ?s ?p ?x } } ?s ?q ?o }'
+    assert with_default_replaced(opening_a_sub_select, "x", term) == opening_a_sub_select.replace('"a"', '"b"')
     for elsewhere in [
         'SELECT ?x WHERE { ?s ?p ?x OPTIONAL { VALUES ?x { "a" } } }',
         'SELECT ?x WHERE { ?s ?p ?x . { VALUES ?x { "a" } } }',
+        'SELECT ?x WHERE { ?s ?q ?o { SELECT ?x ?s WHERE { VALUES ?x { "a" } ?s ?p ?x } } }',
+        'SELECT ?x WHERE { { SELECT ?x ?s WHERE { ?s ?p ?x VALUES ?x { "a" } } } ?s ?q ?o }',
         'SELECT ?x WHERE { ?s ?p ?x FILTER(?x != "VALUES ?x { 1 }") }',
         'SELECT ?x WHERE { ?s ?p ?x } VALUES ?x { "a" }',
     ]:

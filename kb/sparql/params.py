@@ -3,12 +3,12 @@
 ``parse_param("doc=<https://...>")`` reads the command line's ``NAME=VALUE``: an IRI in angle
 brackets, a prefixed name with one of the knowledge base's prefixes (``kbv:Claim``), a number, or
 else a plain string literal. ``bind_params`` binds them: in place of the query's default where it
-has one (a ``VALUES ?name { term }`` block opening its WHERE group, as the queries of ``queries/``
-write their parameters); otherwise with pyoxigraph's ``substitutions`` where
-it allows (any form but SELECT, or a SELECT that projects the variable), else by ``with_values``:
-a ``VALUES`` block at the start of the WHERE group, written from the term's N-Triples form, at the
-place that re-parsing the query confirms (once per query text) is exactly there. A remote store
-gets its substitutions the same way.
+has one (a ``VALUES ?name { term }`` block opening its WHERE group, or opening a sub-select that
+opens it, as the queries of ``queries/`` write their parameters); otherwise with pyoxigraph's
+``substitutions`` where it allows (any form but SELECT, or a SELECT that projects the variable),
+else by ``with_values``: a ``VALUES`` block at the start of the WHERE group, written from the
+term's N-Triples form, at the place that re-parsing the query confirms (once per query text) is
+exactly there. A remote store gets its substitutions the same way.
 """
 
 from __future__ import annotations
@@ -91,9 +91,9 @@ def bind_params(text: str, parsed: ParsedQuery, params: dict[str, Term]) -> tupl
 
 def with_default_replaced(text: str, name: str, term: Term) -> str | None:
     """``text`` with ``term`` in place of its default for ?name: a ``VALUES ?name { ... }`` block of
-    one value among the blocks opening the WHERE group (a plain VALUES block, which query planners
-    use to start from the value, unlike a value substituted or joined later). ``None`` when there is
-    no such block."""
+    one value among the blocks opening the WHERE group or a sub-select opening it (a plain VALUES
+    block, which query planners use to start from the value, unlike a value substituted or joined
+    later). ``None`` when there is no such block."""
     leading = _leading_values(text)
     if leading is None or leading.count(name) != 1:
         return None
@@ -106,17 +106,34 @@ def with_default_replaced(text: str, name: str, term: Term) -> str | None:
 
 
 def _leading_values(text: str) -> list[str] | None:
-    """The variables of the one-variable VALUES blocks that open the WHERE group, in order."""
+    """The variables of the one-variable VALUES blocks that open the WHERE group, in order, or
+    that open a sub-select opening it."""
     try:
-        parts = parse_query(text).tree.where.part or []
+        where = parse_query(text).tree.where
     except QuerySyntaxError:
         return None
+    return _opening_values(where)
+
+
+def _opening_values(group: CompValue) -> list[str]:
     names = []
-    for part in parts:
-        if not (isinstance(part, CompValue) and part.name == "InlineData" and len(part.var) == 1):
-            break
-        names.append(str(part.var[0]))
+    for part in group.part or []:
+        if isinstance(part, CompValue) and part.name == "InlineData" and len(part.var) == 1:
+            names.append(str(part.var[0]))
+            continue
+        sub_select = _lone_sub_select(part)
+        if not names and sub_select is not None:
+            names = _opening_values(sub_select.where)
+        break
     return names
+
+
+def _lone_sub_select(part: object) -> CompValue | None:
+    """The sub-select of a ``{ SELECT ... }`` group, else None."""
+    if not (isinstance(part, CompValue) and part.name == "GroupOrUnionGraphPattern" and len(part.graph) == 1):
+        return None
+    inner = part.graph[0]
+    return inner if isinstance(inner, CompValue) and inner.name == "SubSelect" else None
 
 
 def _masked(text: str) -> str:
