@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .analyse import Question
 from .expand import Concept
-from .kinds import TYPED_INTENTS, answer_type_pool, has_answer_type
+from .kinds import TYPED_INTENTS, answer_type, answer_type_pool
 from .tables import Key, Passage, Tables
 
 EXPANSION_MATCH = 0.8
@@ -69,6 +69,7 @@ class Coverage:
 
     def __init__(self, found: list[Concept], tables: Tables, question: Question):
         self.tables, self.question = tables, question
+        self.has_type = answer_type(question, tables) or (lambda passage: False)
         self.reaches = [reach(c, tables) for c in found]
         typed = question.intent in TYPED_INTENTS and found
         self.type_weight = sum(c.weight for c in found) / len(found) if typed else 0.0
@@ -109,7 +110,7 @@ class Coverage:
         candidates, each of these has coverage ``base`` (the REF2014 set has a hundred thousand of
         them, so lists read them only as far as they need)."""
         for passage in answer_type_pool(self.question, self.tables):
-            if passage.key not in seen and has_answer_type(passage, self.question, self.tables):
+            if passage.key not in seen and self.has_type(passage):
                 yield passage
 
     def shares(self, passages: list[Passage]) -> dict[Key, float]:
@@ -136,6 +137,6 @@ class Coverage:
                 expressed[key] += r.weight * degree
         if self.type_weight:
             for key, passage in wanted.items():
-                if has_answer_type(passage, self.question, self.tables):
+                if self.has_type(passage):
                     expressed[key] += self.type_weight
         return {key: value / self.total for key, value in expressed.items()}

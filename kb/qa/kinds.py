@@ -3,8 +3,9 @@
 Classic question answering checks the type of the answer against the question word: a figure
 question wants a passage holding an extracted figure of the kind of quantity asked (a count, a
 percentage, money), a when question one naming a date, a who question one naming an actor other
-than those asked about, a sources question a reference-list entry. ``has_answer_type`` says
-whether a passage has the type a question asks for (``None`` when it asks for none); ``fits`` adds
+than those asked about, a sources question a reference-list entry. ``answer_type`` makes the test
+of whether a passage has the type a question asks for (``None`` when it asks for none), which
+``has_answer_type`` applies to one passage; ``fits`` adds
 that a passage stating nothing (a question, a lead-in ending in a colon, a sentence describing its
 document such as "This paper explains ...") or a reference-list entry outside a sources question
 answers nothing.
@@ -13,6 +14,7 @@ answers nothing.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 
 from .analyse import Question
 from .tables import Passage, Tables, remembered
@@ -21,12 +23,32 @@ UNIT_FAMILIES = {"money": ("GBP",), "count": ("count", "ratio"), "percent": ("pe
 TYPED_INTENTS = ("figure", "when", "who", "sources")
 
 
-def holds_figure(passage: Passage, question: Question, tables: Tables) -> bool:
-    """Whether the passage holds an extracted figure of the kind of quantity asked (any, if unsaid)."""
-    if not passage.has_figure:
-        return False
-    units = UNIT_FAMILIES.get(question.quantity or "", ())
-    return any(not units or f.unit.startswith(units) for f in tables.figures_in(passage.doc_id, passage.start, passage.end))
+def answer_type(question: Question, tables: Tables) -> Callable[[Passage], bool] | None:
+    """The test of whether a passage has the type the question asks for, made once per question
+    (lists call it on tens of thousands of passages); ``None`` when the question asks for none."""
+    if question.intent == "figure":
+        units = UNIT_FAMILIES.get(question.quantity or "", ())
+
+        def holds_figure(passage: Passage) -> bool:
+            """Whether the passage holds an extracted figure of the kind of quantity asked (any, if unsaid)."""
+            return passage.has_figure and any(
+                not units or f.unit.startswith(units) for f in tables.figures_in(passage.doc_id, passage.start, passage.end)
+            )
+
+        return holds_figure
+    if question.intent == "when":
+        return lambda passage: passage.dated
+    if question.intent == "who":
+        # an actor besides those asked about; of the kind asked, if the question names a kind that
+        # entity labels use ("Which research units" wants a "... Research Unit")
+        asked = frozenset(m.key for m in question.entities)
+        labelled = _labelled_with(question.kind, tables)
+        if labelled:
+            return lambda passage: not (passage.entities & labelled) <= asked
+        return lambda passage: not passage.entities <= asked
+    if question.intent == "sources":
+        return lambda passage: passage.source == "reference"
+    return None
 
 
 def answer_type_pool(question: Question, tables: Tables) -> tuple[Passage, ...]:
@@ -37,23 +59,8 @@ def answer_type_pool(question: Question, tables: Tables) -> tuple[Passage, ...]:
 
 
 def has_answer_type(passage: Passage, question: Question, tables: Tables) -> bool | None:
-    if question.intent == "figure":
-        return holds_figure(passage, question, tables)
-    if question.intent == "when":
-        return passage.dated
-    if question.intent == "who":
-        return bool(_actors(passage, question, tables))
-    if question.intent == "sources":
-        return passage.source == "reference"
-    return None
-
-
-def _actors(passage: Passage, question: Question, tables: Tables) -> set[str]:
-    """The actors the passage names besides those asked about; of the kind asked, if the question
-    names a kind that entity labels use ("Which research units" wants a "... Research Unit")."""
-    others = set(passage.entities - {m.key for m in question.entities})
-    labelled = _labelled_with(question.kind, tables)
-    return others & labelled if labelled else others
+    test = answer_type(question, tables)
+    return None if test is None else test(passage)
 
 
 def _naming_any(kind: tuple[str, ...], tables: Tables) -> tuple[Passage, ...]:

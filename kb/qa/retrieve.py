@@ -30,7 +30,7 @@ from ..index import bm25_search
 from .analyse import Question
 from .coverage import Coverage
 from .expand import Concept
-from .kinds import TYPED_INTENTS, has_answer_type
+from .kinds import TYPED_INTENTS
 from .tables import Key, Passage, Tables, contains
 
 EXPANSION_BOOST = 0.6
@@ -174,8 +174,7 @@ def _graph_claims(context: _Context) -> list[Passage]:
 
 
 def _typed(context: _Context) -> list[Passage]:
-    question, tables = context.question, context.tables
-    typed = [p for p in context.reached.values() if has_answer_type(p, question, tables)]
+    typed = [p for p in context.reached.values() if context.coverage.has_type(p)]
     return _by_coverage(typed, context, topped_up=True)
 
 

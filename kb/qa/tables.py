@@ -132,6 +132,8 @@ class WordingIndex:
         self._postings = _inverted(passages, lambda p: p.stems)
         self._vocabulary = sorted(self._postings)
         self._sections = _inverted(passages, lambda p: [p.section_stems])
+        self._titles_with_stem = _inverted_titles(self._sections)
+        self._title_vocabulary = sorted(self._titles_with_stem)
         self._naming = _inverted(passages, lambda p: p.entities)
         self._in_context = _inverted(passages, lambda p: p.context)
         self._with_stem: dict[str, frozenset[Key]] = {}
@@ -145,7 +147,7 @@ class WordingIndex:
     def section_holding(self, wording: tuple[str, ...]) -> frozenset[Key]:
         """Keys of the passages whose section title holds the wording."""
         return remembered(self._section_holding, wording, lambda: _union(
-            keys for stems, keys in self._sections.items() if contains(stems, wording)
+            self._sections[title] for title in self._titles_with_every_stem(wording) if contains(title, wording)
         ))
 
     def passage(self, key: Key) -> Passage:
@@ -166,17 +168,40 @@ class WordingIndex:
         return frozenset(k for k in found if contains(self._by_key[k].stems, wording))
 
     def _stem(self, wanted: str) -> frozenset[Key]:
-        return remembered(self._with_stem, wanted, lambda: _union(self._postings[s] for s in self._stems_like(wanted)))
+        return remembered(self._with_stem, wanted, lambda: _union(
+            self._postings[s] for s in _stems_like(wanted, self._vocabulary, self._postings)
+        ))
 
-    def _stems_like(self, wanted: str) -> list[str]:
-        """The passages' stems ``_same`` as ``wanted``: itself, and those it begins if it is long enough."""
-        if len(wanted) < MIN_PREFIX:
-            return [wanted] if wanted in self._postings else []
-        first = bisect.bisect_left(self._vocabulary, wanted)
-        last = first
-        while last < len(self._vocabulary) and self._vocabulary[last].startswith(wanted):
-            last += 1
-        return self._vocabulary[first:last]
+    def _titles_with_every_stem(self, wording: tuple[str, ...]):
+        """The section titles (as stems) holding a stem ``_same`` as each of the wording's, which
+        include every title holding the wording."""
+        if not wording:
+            return self._sections.keys()
+        return frozenset.intersection(*(
+            _union(self._titles_with_stem[s] for s in _stems_like(wanted, self._title_vocabulary, self._titles_with_stem))
+            for wanted in wording
+        ))
+
+
+def _stems_like(wanted: str, vocabulary: list[str], known) -> list[str]:
+    """The stems of the sorted ``vocabulary`` ``_same`` as ``wanted``: itself (if ``known``), and
+    those it begins if it is long enough."""
+    if len(wanted) < MIN_PREFIX:
+        return [wanted] if wanted in known else []
+    first = bisect.bisect_left(vocabulary, wanted)
+    last = first
+    while last < len(vocabulary) and vocabulary[last].startswith(wanted):
+        last += 1
+    return vocabulary[first:last]
+
+
+def _inverted_titles(sections: dict) -> dict[str, frozenset]:
+    """``{stem: the section titles (tuples of stems) holding it}``."""
+    index: dict = {}
+    for title in sections:
+        for stem in title:
+            index.setdefault(stem, set()).add(title)
+    return {stem: frozenset(titles) for stem, titles in index.items()}
 
 
 def _inverted(passages: list[Passage], values: Callable) -> dict:
