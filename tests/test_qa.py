@@ -4,16 +4,21 @@ latency targets on the hand-made gold set ``tests/gold/questions.json``."""
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 
 import pytest
 
+from ingest.pipeline import ingest
 from kb.qa import engine_for
+from kb.service import Service
+from kb.store import KnowledgeBase
 from kb.qa.analyse import analyse
 from kb.qa.expand import concepts
 from web import create_app
 
-from .conftest import run_kb
+from .conftest import CORPUS, run_kb
 from .eval_qa import load_questions, qa_report
 
 GOLD = load_questions()
@@ -226,6 +231,22 @@ def test_bad_questions_raise_a_clear_error(service, question, limit, message):
 def test_the_tables_are_loaded_once_per_generation(service):
     assert engine_for(service) is engine_for(service)
     assert engine_for(service).tables.generation == service.view.name
+
+
+def test_the_tables_stay_out_of_full_collections_and_go_with_their_generation(tmp_path):
+    knowledge_base = KnowledgeBase(tmp_path / "kb")
+    ingest([CORPUS / "002_0aea6fbc06bec306.txt"], knowledge_base)
+    service = Service(knowledge_base)
+    service.ask("What did IBSEN find for carers?")
+    first = engine_for(service).tables
+    assert gc.get_freeze_count() > sum(len(p) for p in first.passages.values())
+    first_generation = weakref.ref(first)
+    del first
+    ingest([CORPUS], knowledge_base)  # a new generation, with every document
+    assert service.ask("What did IBSEN find for carers?")["answers"]
+    assert engine_for(service).tables.generation == service.view.name
+    gc.collect()
+    assert first_generation() is None  # unfrozen and freed, not kept for the life of the server
 
 
 # --- the command line

@@ -6,13 +6,16 @@ graph's claims, the answer type, grants; ``coverage`` and ``kinds`` say how much
 passage expresses and whether it can answer it), ``rank`` (reciprocal rank fusion with boosts),
 ``decide`` (is there evidence at all) and ``compose`` (the answer as JSON). The tables it reads
 (``tables``: passages, names, claims, figures, grants) are loaded once per service and
-knowledge-base generation, and again after an ingest switches generations.
+knowledge-base generation, and again after an ingest switches generations, and kept out of the
+garbage collector's full collections.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .analyse import analyse
@@ -57,9 +60,21 @@ def engine_for(service) -> Engine:
     with _lock:
         engine = _engines.get(service)
         if engine is None or engine.tables.generation != view.name:
-            engine = Engine(load_tables(service, view.name))
+            engine = Engine(_long_lived(lambda: load_tables(service, view.name)))
             _engines[service] = engine
         return engine
+
+
+def _long_lived(load: Callable[[], Tables]) -> Tables:
+    """``load()``, with every object then alive moved out of the cycle collector's reach
+    (``gc.freeze``): the REF2014 tables are a million objects that live as long as their generation,
+    and each full collection walked them all, stopping every thread of a server for about a second.
+    What an earlier load froze is unfrozen first, so it is collected once its generation is dropped."""
+    gc.unfreeze()
+    tables = load()
+    gc.collect()
+    gc.freeze()
+    return tables
 
 
 def validate(question: str, limit: int) -> str:
