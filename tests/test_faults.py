@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 from ingest.pipeline import ingest
@@ -25,12 +26,21 @@ def get_json(url: str):
         return json.loads(response.read())
 
 
+COUNT_DOCUMENTS = "PREFIX kbv: <https://w3id.org/carekb/vocab#> SELECT (COUNT(*) AS ?n) WHERE { ?d a kbv:SourceDocument }"
+
+
+def sparql_count(url: str) -> int:
+    answer = get_json(f"{url}/sparql?query={urllib.parse.quote(COUNT_DOCUMENTS)}")
+    return int(answer["results"]["bindings"][0]["n"]["value"])
+
+
 def test_the_server_answers_during_an_ingest_and_then_serves_the_new_data(tmp_path):
     data = tmp_path / "kb"
     ingest([CORPUS], KnowledgeBase(data))
     sample = ref2014_sample(tmp_path / "sample.jsonl", 8, step=211)
     with serve_app({"KB_DATA": str(data)}) as server:
         before = [d["id"] for d in get_json(server.url + "/api/documents")]
+        assert sparql_count(server.url) == sparql_count(server.url) == 5  # the second answer is the kept one
         process = subprocess.Popen(
             [sys.executable, "-m", "kb.cli", "ingest", str(sample), "--data", str(data)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -47,6 +57,7 @@ def test_the_server_answers_during_an_ingest_and_then_serves_the_new_data(tmp_pa
         assert answered_during > 0
         after = [d["id"] for d in get_json(server.url + "/api/documents")]
         assert len(after) == len(before) + 8 and set(before) < set(after)
+        assert sparql_count(server.url) == 13  # not the answer kept for the last generation
 
 
 SERVE_HOLDING_FILES = """
@@ -79,3 +90,4 @@ def test_kb_serve_answers_while_its_process_holds_over_a_thousand_open_files(cor
             assert answer["answers"] and not answer["no_answer"]
         finally:
             server.terminate()
+

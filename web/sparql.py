@@ -7,8 +7,9 @@ DESCRIBE results Turtle (default), N-Triples, JSON-LD or RDF/XML, as the Accept 
 default graph is the union of all graphs. Updates are refused (403), as are SERVICE calls and remote
 datasets (400), without any outbound request; errors are one line of text/plain. A browser (Accept
 text/html) gets a query form, and the results as a table. GET without parameters gives the SPARQL
-service description. Configuration: SPARQL_MAX_QUERY_CHARS, SPARQL_TIMEOUT, SPARQL_MAX_ROWS,
-SPARQL_WORKERS.
+service description. Answers to repeated queries on the published generation are kept in memory
+(``kb.sparql.result_cache``). Configuration: SPARQL_MAX_QUERY_CHARS, SPARQL_TIMEOUT,
+SPARQL_MAX_ROWS, SPARQL_WORKERS, SPARQL_CACHE_BYTES.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ CONFIG_DEFAULTS = {
     "SPARQL_TIMEOUT": DEFAULT_TIMEOUT,
     "SPARQL_MAX_ROWS": DEFAULT_MAX_ROWS,
     "SPARQL_WORKERS": DEFAULT_WORKERS,
+    "SPARQL_CACHE_BYTES": 64 * 1024 * 1024,  # answers to repeated queries kept per server (0: none)
 }
 FORM, DIRECT_QUERY, DIRECT_UPDATE = "application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"
 MEDIA_TYPES = {  # what a client may Accept -> result format name
@@ -95,7 +97,8 @@ def _configure(state) -> None:
     for key, value in CONFIG_DEFAULTS.items():
         config.setdefault(key, value)
     state.app.extensions["sparql_runner"] = QueryRunner(
-        workers=config["SPARQL_WORKERS"], timeout=config["SPARQL_TIMEOUT"], max_rows=config["SPARQL_MAX_ROWS"]
+        workers=config["SPARQL_WORKERS"], timeout=config["SPARQL_TIMEOUT"], max_rows=config["SPARQL_MAX_ROWS"],
+        cache_bytes=config["SPARQL_CACHE_BYTES"],
     )
 
 

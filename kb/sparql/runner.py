@@ -6,7 +6,9 @@ is killed, a fresh one takes its place and ``QueryTimeout`` is raised. The defau
 union of all graphs unless the query (FROM / FROM NAMED) or the protocol (default-graph-uri /
 named-graph-uri) names a dataset, whose graphs must all be in the store. A query for a remote
 store (``kb.remote_store``) is inspected and refused the same way, then sent to the store's endpoint
-from this thread, with the time limit on the wait for its answer.
+from this thread, with the time limit on the wait for its answer. A runner given ``cache_bytes``
+(the server's, whose stores are published generations that never change) keeps answers to
+repeated queries on an embedded store (``kb.sparql.result_cache``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from ..errors import RemoteStoreTimeout
 from . import worker
 from .errors import QueryTimeout, SparqlError
+from .result_cache import ResultCache
 from .results import QueryResult
 from .worker import QueryRequest
 
@@ -54,8 +57,12 @@ class _Worker:
 class QueryRunner:
     """Answers queries against Oxigraph stores, each in a killable worker process."""
 
-    def __init__(self, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS):
+    def __init__(
+        self, workers: int = DEFAULT_WORKERS, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
+        cache_bytes: int = 0,
+    ):
         self.timeout, self.max_rows = timeout, max_rows
+        self._cache = ResultCache(cache_bytes) if cache_bytes else None
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload([worker.__name__])
         self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
@@ -92,10 +99,15 @@ class QueryRunner:
         )
         if not embedded:
             return _ask_remote(store.with_timeout(limit), request, limit)
+        kept = self._cache.get(request) if self._cache else None
+        if kept is not None:
+            return kept
         deadline = time.monotonic() + limit
         reply = self._ask(request, deadline, limit)
         if isinstance(reply, SparqlError):
             raise reply
+        if self._cache:
+            self._cache.put(request, reply)
         return reply
 
     def close(self) -> None:
