@@ -11,9 +11,14 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import re
+import signal
+import socket
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from .citation_export import FORMATS as CITATION_FORMATS
@@ -197,25 +202,58 @@ def _cites_format(args) -> str:
 
 def cmd_serve(args) -> int:
     from web import create_app
-    from web.serving import create_server
+    from web.serving import create_server, listening_socket
 
     knowledge_base = _knowledge_base(args)
     app = create_app({"KB_DATA": str(knowledge_base.path), "KB_STORE": knowledge_base.store_url})
-    print(f"serving the knowledge base at http://{args.host}:{args.port}/", file=sys.stderr)
-    threading.Thread(target=_prepare_answerer, args=(app.extensions["kb_service"],), name="prepare-answerer", daemon=True).start()
-    create_server(app, args.host, args.port, args.threads).run()
+    if args.listen_fd is None:
+        listener = listening_socket(args.host, args.port)
+        others = [_serving_process(args, knowledge_base, listener) for _ in range(args.processes - 1)]
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))  # so that the others stop too
+        print(f"serving the knowledge base at http://{args.host}:{args.port}/ ({args.processes} processes)", file=sys.stderr)
+        threading.Thread(target=_prepare_answerer, args=(app.extensions["kb_service"],), name="prepare-answerer", daemon=True).start()
+    else:  # one of the others: it accepts on the first process's socket once it can answer, and goes with it
+        listener, others = socket.socket(fileno=args.listen_fd), []
+        threading.Thread(target=_exit_with_parent, args=(args.parent_pid,), name="exit-with-parent", daemon=True).start()
+        _prepare_answerer(app.extensions["kb_service"])
+    try:
+        create_server(app, args.host, args.port, args.threads, sockets=[listener]).run()
+    finally:
+        for process in others:
+            process.terminate()
+        for process in others:
+            process.wait(timeout=30)
     return EXIT_OK
 
 
+def _serving_process(args, knowledge_base: KnowledgeBase, listener: socket.socket) -> subprocess.Popen:
+    """Another ``kb serve`` process accepting on ``listener``."""
+    command = [sys.executable, "-m", "kb.cli", "serve", "--listen-fd", str(listener.fileno()), "--parent-pid", str(os.getpid()),
+               "--threads", str(args.threads), "--data", str(knowledge_base.path)]
+    if knowledge_base.store_url:
+        command += ["--store", knowledge_base.store_url]
+    return subprocess.Popen(command, pass_fds=[listener.fileno()])
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit once ``parent`` is gone (also if it went before this process got here)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(EXIT_OK)
+
+
 def _prepare_answerer(service) -> None:
-    """Load the answerer's tables while the server starts, so the first question does not wait
-    for them (a minute and more on the REF2014 set); a question asked meanwhile waits for them."""
+    """Load the answerer's tables as the server starts, so the first question does not wait for
+    them (a minute and more on the REF2014 set): the first process while it already serves (a
+    question asked meanwhile waits for them), the others before they accept."""
     from kb.qa import engine_for
 
     try:
         engine_for(service)
     except KnowledgeBaseError as error:  # nothing ingested yet: the first question will say so
         _error(f"answerer not prepared: {error}")
+        return
+    print(f"answerer ready (process {os.getpid()})", file=sys.stderr, flush=True)
 
 
 # --- parser
@@ -308,7 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", cmd_serve, "serve the web pages, JSON API and SPARQL endpoint")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_count(1, 65535), default=8000)
-    serve.add_argument("--threads", type=_count(1, 64), default=8)
+    serve.add_argument("--threads", type=_count(1, 64), default=8, help="threads per process (default 8)")
+    serve.add_argument(
+        "--processes", type=_count(1, 32), default=1,
+        help="server processes sharing the port, each answering on a core of its own with its own tables (default 1)",
+    )
+    serve.add_argument("--listen-fd", type=int, help=argparse.SUPPRESS)  # set for the processes after the first,
+    serve.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # with the first one's process id
     _add_common(serve, json_flag=False)
 
     from .cli_sparql import add_sparql_command  # `kb sparql` lives in its own module

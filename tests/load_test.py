@@ -1,10 +1,10 @@
 """``make load``: a team of users on one ``kb serve``, driven by wrk (Debian's ``wrk``) over loopback.
 
-Starts the real ``kb serve`` (waitress) on a free port of 127.0.0.1 over a knowledge base (``--data``,
-for the benchmark the REF2014 one ``make bench ARGS="--keep DIR"`` leaves), then opens ``--users``
-connections that each behave as one user: ask a question (JSON API or the answer page), search,
-run an analyst's SPARQL query or open a document, read the answer for a think time drawn from
-``--think`` seconds, and go again. Bounded in time (``--seconds``) and in requests (``--max-requests``,
+Starts the real ``kb serve`` (waitress; ``--server-processes``, ``--server-threads``) on a free port
+of 127.0.0.1 over a knowledge base (``--data``, for the benchmark the REF2014 one ``make bench
+ARGS="--keep DIR"`` leaves), then opens ``--users`` connections that each behave as one user: ask a
+question (JSON API or the answer page), search, run an analyst's SPARQL query or open a document,
+read the answer for a think time drawn from ``--think`` seconds, and go again. Bounded in time (``--seconds``) and in requests (``--max-requests``,
 split over wrk's threads). Prints throughput, latency percentiles and every kind of error as
 Markdown for BENCHMARKS.md; exits 1 when any request failed or p95 is over ``--p95-limit`` ms.
 """
@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -90,10 +91,22 @@ def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 120) -> N
     raise SystemExit(f"kb serve did not answer at {url} within {seconds:.0f} s")
 
 
-def warm_up(url: str) -> float:
-    """Ask once, untimed: the first question loads the answerer's tables for the generation."""
+def warm_up(url: str, server: subprocess.Popen, processes: int) -> float:
+    """Wait, untimed, until every server process has loaded the answerer's tables for the
+    generation (each says so on its standard error), then ask once."""
     began = time.monotonic()
-    with urllib.request.urlopen(f"{url}/api/ask?q={urllib.parse.quote(questions()[0])}", timeout=1800) as response:
+    ready = threading.Semaphore(0)
+
+    def read_messages() -> None:
+        for line in server.stderr:
+            if line.startswith("answerer ready"):
+                ready.release()
+
+    threading.Thread(target=read_messages, daemon=True).start()
+    for _ in range(processes):
+        if not ready.acquire(timeout=1800):
+            raise SystemExit("kb serve did not load the answerer's tables within 30 minutes")
+    with urllib.request.urlopen(f"{url}/api/ask?q={urllib.parse.quote(questions()[0])}", timeout=60) as response:
         response.read()
     return time.monotonic() - began
 
@@ -142,7 +155,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("LOW", "HIGH"))
-    parser.add_argument("--server-threads", type=int, default=16)
+    parser.add_argument("--server-threads", type=int, default=16, help="threads per server process")
+    parser.add_argument("--server-processes", type=int, default=1)
     parser.add_argument("--p95-limit", type=float, default=1000.0, help="milliseconds")
     args = parser.parse_args()
     wrk = shutil.which("wrk")
@@ -153,11 +167,11 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "kb.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--threads", str(args.server_threads), "--data", args.data]
-    with tempfile.TemporaryDirectory() as folder, subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL) as server:
+               "--threads", str(args.server_threads), "--processes", str(args.server_processes), "--data", args.data]
+    with tempfile.TemporaryDirectory() as folder, subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True) as server:
         try:
             wait_until_up(url, server)
-            warmed = warm_up(url)
+            warmed = warm_up(url, server, args.server_processes)
             script = Path(folder) / "users.lua"
             script.write_text(lua_script(request_paths(url), tuple(args.think), args.max_requests // THREADS), encoding="utf-8")
             result = subprocess.run(
@@ -171,11 +185,12 @@ def main() -> None:
     errors = {kind: outcome[kind] for kind in ("connect", "read", "write", "status", "timeout") if outcome[kind]}
     seconds = outcome["duration_us"] / 1e6
     print(f"Machine: {machine()}\n")
-    print(f"Load: {args.users} users for {seconds:.0f} s against kb serve ({args.server_threads} threads) on {args.data}; "
+    print(f"Load: {args.users} users for {seconds:.0f} s against kb serve ({args.server_processes} processes of "
+          f"{args.server_threads} threads) on {args.data}; "
           f"each user waits {args.think[0]:g}-{args.think[1]:g} s between requests; mix "
           + ", ".join(f"{kind} {share}%" for kind, share in MIX.items())
           + f" (SPARQL: {', '.join(ANALYST_QUERIES)})")
-    print(f"  first question (loads the answerer's tables): {warmed:.1f} s, before the load")
+    print(f"  warm-up (every process loads the answerer's tables): {warmed:.1f} s, before the load")
     print(f"  {outcome['requests']:,} requests, {outcome['requests'] / seconds:.1f} requests/s, "
           f"{outcome['bytes'] / seconds / 2**20:.2f} MiB/s")
     print("  latency: " + ", ".join(f"{name} {outcome[name + '_us'] / 1000:.0f} ms" for name in ("p50", "p90", "p95", "p99", "max")))

@@ -6,12 +6,18 @@ pathological SPARQL queries in test_sparql_protocol.py)."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
 
 from ingest.pipeline import ingest
 from kb.store import KnowledgeBase
@@ -91,3 +97,59 @@ def test_kb_serve_answers_while_its_process_holds_over_a_thousand_open_files(cor
         finally:
             server.terminate()
 
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and has not exited (an exited one may wait as a zombie for a
+    reaper, as the children of a killed parent do in a container)."""
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _answers(url: str) -> bool:
+    try:
+        return bool(get_json(f"{url}/api/documents"))
+    except OSError:
+        return False
+
+
+def _wait_for(condition, seconds: float, message: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.3)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_kb_serve_with_several_processes_answers_and_its_processes_go_with_it(corpus_kb, stop):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "kb.cli", "serve", "--processes", "3", "--port", str(port), "--data", str(corpus_kb.path)]
+    with subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL) as server:
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_for(lambda: _answers(url), 60, "kb serve --processes 3 did not answer within 60 s")
+            others = _children(server.pid)
+            assert len(others) == 2
+            with ThreadPoolExecutor(12) as pool:
+                answers = list(pool.map(lambda _: get_json(f"{url}/api/ask?q=What+did+IBSEN+find+for+carers%3F"), range(24)))
+            assert all(a["answers"] and not a["no_answer"] for a in answers)
+            assert all(_running(pid) for pid in others)
+        finally:
+            os.kill(server.pid, stop)
+            server.wait(timeout=30)
+        _wait_for(lambda: not any(_running(pid) for pid in others), 30, "a serving process outlived kb serve")
