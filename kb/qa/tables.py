@@ -132,7 +132,7 @@ class WordingIndex:
         self._postings = _inverted(passages, lambda p: p.stems)
         self._vocabulary = sorted(self._postings)
         self._sections = _inverted(passages, lambda p: [p.section_stems])
-        self._titles_with_stem = _inverted_titles(self._sections)
+        self._titles_with_stem = _inverted(self._sections, lambda title: title, each=lambda title: title)
         self._title_vocabulary = sorted(self._titles_with_stem)
         self._naming = _inverted(passages, lambda p: p.entities)
         self._in_context = _inverted(passages, lambda p: p.context)
@@ -195,22 +195,14 @@ def _stems_like(wanted: str, vocabulary: list[str], known) -> list[str]:
     return vocabulary[first:last]
 
 
-def _inverted_titles(sections: dict) -> dict[str, frozenset]:
-    """``{stem: the section titles (tuples of stems) holding it}``."""
+def _inverted(items, values: Callable, each: Callable = lambda passage: passage.key) -> dict:
+    """``{value: frozenset of each(item) for the items having it}`` for the values ``values(item)``
+    gives: by default keys of passages; also section titles by their stems."""
     index: dict = {}
-    for title in sections:
-        for stem in title:
-            index.setdefault(stem, set()).add(title)
-    return {stem: frozenset(titles) for stem, titles in index.items()}
-
-
-def _inverted(passages: list[Passage], values: Callable) -> dict:
-    """``{value: keys of the passages having it}`` for the values ``values(passage)`` gives."""
-    index: dict = {}
-    for passage in passages:
-        for value in values(passage):
-            index.setdefault(value, set()).add(passage.key)
-    return {value: frozenset(keys) for value, keys in index.items()}
+    for item in items:
+        for value in values(item):
+            index.setdefault(value, set()).add(each(item))
+    return {value: frozenset(found) for value, found in index.items()}
 
 
 def _union(sets) -> frozenset:
