@@ -1,6 +1,7 @@
 """The shared graph: what spans documents, rebuilt from the document graphs after every ingest.
 
-It holds the VoID description, the population concept scheme (SKOS, from the claim lexicon),
+It holds the VoID description (with the dataset's class partitions: the documents' counts added
+up), the population concept scheme (SKOS, from the claim lexicon),
 the topic concept scheme (SKOS, from ``ingest/data/topics.toml``), one summary per merged entity (one preferred label, every alternative label, the documents that
 mention it) and, for every cited work, the documents that cite it. Document graphs stay the
 source of truth; this graph is derived and replaced whole.
@@ -18,7 +19,8 @@ from .catalog import PREFIX_LINES
 from .extracted_graph import concept_iri
 from .rdf_terms import A, Triple, iri, literal
 from .store import GenerationWriter
-from .void import dataset_description
+from .tallies import dataset_partitions
+from .void import DATASET, dataset_description
 
 POPULATION_SCHEME = f"{ns.ID}concept/populations"
 TOPIC_SCHEME = f"{ns.ID}concept/topics"
@@ -40,7 +42,7 @@ def rebuild_shared_graph(writer: GenerationWriter, lexicon: ClaimLexicon) -> Non
     """Replace the shared graph (one request to a remote store) with what the document graphs now say."""
     store = writer.store
     shared = ox.NamedNode(ns.SHARED_GRAPH)
-    triples = dataset_description(store) + population_scheme(lexicon) + topic_scheme(load_topics()) + _entities(store) + _works(store)
+    triples = dataset_description(store) + dataset_partitions(store, iri(DATASET)) + population_scheme(lexicon) + topic_scheme(load_topics()) + _entities(store) + _works(store)
     writer.replace_graph(shared, ox.serialize((ox.Triple(*t) for t in dict.fromkeys(triples)), format=ox.RdfFormat.N_TRIPLES))
 
 

@@ -9,6 +9,11 @@ unresolved pointers (``kbv:resolved``); each with ``void:class``, the restrictin
 there is one, ``void:entities`` and a label (``claims: finding``). They are counted from the
 graph's own triples, so they say exactly what a count over the graph would, and a data-quality
 overview reads some thousands of numbers instead of counting millions of triples.
+
+The dataset's own partitions (``dataset_partitions``, in the shared graph) add them up over every
+document graph: per kind, the records in all documents (``void:entities``) and the document graphs
+holding any (``void:documents``), so the overview of a knowledge base of thousands of documents
+reads a few dozen numbers.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import pyoxigraph as ox
 from ingest.ids import slugify
 
 from . import namespaces as ns
+from .catalog import PREFIX_LINES
 from .rdf_terms import A, Triple, iri, literal
 
 PLAIN_CLASSES = {  # counted by class alone
@@ -41,18 +47,59 @@ def partition_triples(doc_id: str, triples: Iterable[Triple]) -> list[Triple]:
     result = [(graph, iri(ns.VOID.rootResource), iri(ns.document_iri(doc_id)))]
     labelled = [(_label(rdf_class, restriction), rdf_class, restriction, count) for (rdf_class, restriction), count in _tally(triples).items()]
     for label, rdf_class, restriction, count in sorted(labelled, key=lambda each: each[0]):
-        partition = iri(f"{graph.value}#partition-{slugify(label)}")
-        result += [
-            (graph, iri(ns.VOID.classPartition), partition),
-            (partition, A, iri(ns.VOID.Dataset)),
-            (partition, iri(ns.VOID["class"]), iri(rdf_class)),
-            (partition, iri(ns.VOID.entities), literal(count)),
-            (partition, iri(ns.RDFS.label), literal(label)),
-        ]
-        if restriction is not None:
-            predicate, value = restriction
-            result.append((partition, iri(predicate), literal(value)))
+        partition, described = _partition(graph, label, iri(rdf_class), None if restriction is None else (iri(restriction[0]), literal(restriction[1])))
+        result += [*described, (partition, iri(ns.VOID.entities), literal(count))]
     return result
+
+
+def _partition(dataset: ox.NamedNode, label: str, rdf_class: ox.NamedNode, restriction: tuple | None) -> tuple[ox.NamedNode, list[Triple]]:
+    """A class partition of ``dataset`` and the triples describing it, without its counts."""
+    partition = iri(f"{dataset.value}#partition-{slugify(label)}")
+    triples = [
+        (partition, A, iri(ns.VOID.Dataset)),
+        (dataset, iri(ns.VOID.classPartition), partition),
+        (partition, iri(ns.VOID["class"]), rdf_class),
+        (partition, iri(ns.RDFS.label), literal(label)),
+    ]
+    if restriction is not None:
+        triples.append((partition, *restriction))
+    return partition, triples
+
+
+DOCUMENT_PARTITIONS = PREFIX_LINES + """
+SELECT ?label (SUM(?entities) AS ?records) (COUNT(?graph) AS ?graphs) (SAMPLE(?partition) AS ?example) WHERE {
+  GRAPH ?graph { ?graph void:classPartition ?partition . ?partition rdfs:label ?label ; void:entities ?entities }
+} GROUP BY ?label
+"""
+PARTITION_FACTS = PREFIX_LINES + """
+SELECT ?partition ?predicate ?value WHERE {
+  VALUES ?partition { %s }
+  VALUES ?predicate { void:class kbv:claimKind kbv:listKind kbv:resolved }
+  GRAPH ?graph { ?partition ?predicate ?value }
+}
+"""
+
+
+def dataset_partitions(store, dataset: ox.NamedNode) -> list[Triple]:
+    """``dataset``'s class partitions: the document graphs' partitions in ``store`` added up, each
+    with the records of its kind in all of them and the number of graphs holding any."""
+    totals = {row["example"]: row for row in store.query(DOCUMENT_PARTITIONS)}
+    if not totals:
+        return []
+    facts: dict[ox.NamedNode, dict[str, ox.NamedNode | ox.Literal]] = {}
+    for row in store.query(PARTITION_FACTS % " ".join(str(example) for example in totals)):
+        facts.setdefault(row["partition"], {})[row["predicate"].value] = row["value"]
+    triples: list[Triple] = []
+    for example, row in totals.items():
+        rdf_class = facts[example].pop(str(ns.VOID["class"]))
+        restriction = next(((iri(predicate), value) for predicate, value in facts[example].items()), None)
+        partition, described = _partition(dataset, row["label"].value, rdf_class, restriction)
+        triples += [
+            *described,
+            (partition, iri(ns.VOID.entities), literal(int(row["records"].value))),
+            (partition, iri(ns.VOID.documents), literal(int(row["graphs"].value))),
+        ]
+    return triples
 
 
 def _tally(triples: Iterable[Triple]) -> Counter:

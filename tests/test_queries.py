@@ -262,8 +262,8 @@ def test_construct_exports_one_documents_claims_with_provenance(store):
     assert checksums == {"e20fd4cfb463ee80c97f4e158be52eb055b77c7b9f28460d4eb73a9fb6915136"}
 
 
-def test_data_quality_overview_counts(store, service):
-    counts = {r["document"]: r for r in rows(store, "data-quality-overview")}
+def test_data_quality_by_document_counts(store, service):
+    counts = {r["document"]: r for r in rows(store, "data-quality-by-document")}
     york = service.document("york-spsw02")
     assert int(counts["york-spsw02"]["sentences"]) == york.sentences
     assert int(counts["york-spsw02"]["references"]) == 6 and int(counts["york-spsw02"]["sources"]) == 10
@@ -302,7 +302,7 @@ SELECT ?document ?kind (COUNT(DISTINCT ?record) AS ?count) WHERE {
 """
 
 
-OVERVIEW_COLUMNS = {  # the overview's columns by the kinds counting the graphs gives
+BY_DOCUMENT_COLUMNS = {  # the table by document's columns by the kinds counting the graphs gives
     "sentences": "sentences", "sections": "sections", "figures": "figures", "actor mentions": "actorMentions",
     "roles": "roles", "grants": "grants", "claims: finding": "findings", "claims: concern": "concerns",
     "claims: recommendation": "recommendations", "claims: caveat": "caveats",
@@ -312,19 +312,34 @@ OVERVIEW_COLUMNS = {  # the overview's columns by the kinds counting the graphs 
 }
 
 
-def test_the_overview_reads_counts_that_agree_with_counting_the_graphs(store):
+def test_the_table_by_document_reads_counts_that_agree_with_counting_the_graphs(store):
     overview = {
         (r["document"], kind): int(r[column])
-        for r in rows(store, "data-quality-overview")
-        for kind, column in OVERVIEW_COLUMNS.items()
+        for r in rows(store, "data-quality-by-document")
+        for kind, column in BY_DOCUMENT_COLUMNS.items()
         if int(r[column])
     }
     counted = {
         (row["document"].value, row["kind"].value): int(row["count"].value)
         for row in store.query(COUNTED_OVER_THE_GRAPHS, use_default_graph_as_union=True)
     }
-    assert set(kind for _, kind in counted) <= set(OVERVIEW_COLUMNS)
+    assert set(kind for _, kind in counted) <= set(BY_DOCUMENT_COLUMNS)
     assert len(overview) > 40 and overview == counted
+
+
+def test_the_overview_adds_up_the_documents_counts_of_every_kind(store, service):
+    by_document = rows(store, "data-quality-by-document")
+    overview = {r["kind"]: r for r in rows(store, "data-quality-overview")}
+    assert set(overview) == set(BY_DOCUMENT_COLUMNS)
+    documents = len(service.documents())
+    for kind, column in BY_DOCUMENT_COLUMNS.items():
+        counts = [int(r[column]) for r in by_document]
+        row = overview[kind]
+        assert int(row["records"]) == sum(counts), kind
+        assert int(row["documentsWith"]) == sum(1 for n in counts if n), kind
+        assert int(row["documentsWithout"]) == documents - int(row["documentsWith"]), kind
+    assert int(overview["list entries: references"]["documentsWith"]) >= 1
+    assert int(overview["pointers: unresolved"]["records"]) == 6  # all of them scie-report-37's
 
 def test_hedged_claims_by_document(store):
     found = rows(store, "hedged-claims-by-document")
