@@ -341,6 +341,14 @@ def test_the_overview_adds_up_the_documents_counts_of_every_kind(store, service)
     assert int(overview["list entries: references"]["documentsWith"]) >= 1
     assert int(overview["pointers: unresolved"]["records"]) == 6  # all of them scie-report-37's
 
+
+def test_the_overview_counts_a_kind_no_document_holds_as_none(cross_citing_store):
+    overview = {r["kind"]: r for r in rows(cross_citing_store, "data-quality-overview")}
+    assert set(overview) == set(BY_DOCUMENT_COLUMNS)
+    footnotes = overview["list entries: footnotes"]  # neither the York case study nor the review has any
+    assert (footnotes["records"], footnotes["documentsWith"], footnotes["documentsWithout"]) == ("0", "0", "2")
+    assert overview["list entries: references"]["documentsWith"] == "2"
+
 def test_hedged_claims_by_document(store):
     found = rows(store, "hedged-claims-by-document")
     quotes = {r["quote"] for r in found if r["document"] == "scie-report-37"}
