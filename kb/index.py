@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.highlight import HtmlFormatter, WholeFragmenter
 from whoosh.idsets import BitSet
 from whoosh.qparser import MultifieldParser, OrGroup
@@ -35,8 +35,8 @@ def make_schema() -> Schema:
         kind=ID(stored=True),  # one of INDEXED_KINDS
         section=TEXT(analyzer=analyzer, stored=True, field_boost=0.5),
         text=TEXT(analyzer=analyzer, stored=True),
-        start=NUMERIC(stored=True),
-        end=NUMERIC(stored=True),
+        start=STORED(),  # offsets lead from a hit to its passage; nothing searches by them
+        end=STORED(),
         extra=STORED(),
     )
 
@@ -134,37 +134,75 @@ _threads_searchers = threading.local()
 
 
 class _KeptSearcher:
-    """A thread's BM25F searcher of one index, opened on first use and kept open (a Whoosh searcher
-    is not shared between threads), with the documents of each set of kinds it was asked to keep
-    to. Opening a searcher reads the segment's files and collecting the documents of a kind reads
-    its postings: 70 ms and 90 ms on the REF2014 index, more than most searches take. An index is a
+    """A thread's BM25F searcher of one index, kept open (a Whoosh searcher is not shared between
+    threads), filtering by kinds with its index's shared filters. Opening a searcher reads the
+    segment's files: 70 ms on the REF2014 index, more than most searches take. An index is a
     published generation's, never written again, so nothing kept can go stale."""
 
     def __init__(self, index: whoosh_index.Index):
         self.index = index
         self.searcher = index.searcher(weighting=scoring.BM25F())
-        self._of_kinds: dict[tuple[str, ...], BitSet] = {}
 
     def search(self, query, limit: int, kinds: tuple[str, ...], **options) -> Results:
-        return self.searcher.search(query, limit=limit, filter=self._documents_of(kinds), **options)
+        return self.searcher.search(query, limit=limit, filter=_documents_of(self.index, kinds, self.searcher), **options)
 
-    def _documents_of(self, kinds: tuple[str, ...]) -> BitSet | None:
-        if set(INDEXED_KINDS) <= set(kinds):
-            return None
-        if kinds not in self._of_kinds:
+
+class _Prepared:
+    """What the searchers of one index share: searchers opened ahead for threads still to come, and
+    the documents of each set of kinds (collecting them reads the kind postings: 90 ms on REF2014;
+    document numbers are the same in every searcher of an index)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.spare: list[_KeptSearcher] = []
+        self.of_kinds: dict[tuple[str, ...], BitSet] = {}
+
+
+_prepared_lock = threading.Lock()
+
+
+def _prepared_for(index: whoosh_index.Index) -> _Prepared:
+    """The index's shared state, kept on the index object itself: its searchers refer to their
+    index, so a table keyed by index would keep every generation's index alive."""
+    with _prepared_lock:
+        if not hasattr(index, "kb_prepared"):
+            index.kb_prepared = _Prepared()
+        return index.kb_prepared
+
+
+def _documents_of(index: whoosh_index.Index, kinds: tuple[str, ...], searcher) -> BitSet | None:
+    if set(INDEXED_KINDS) <= set(kinds):
+        return None
+    prepared = _prepared_for(index)
+    with prepared.lock:
+        if kinds not in prepared.of_kinds:
             wanted = Or([Term("kind", k) for k in kinds])
-            self._of_kinds[kinds] = BitSet(self.searcher.docs_for_query(wanted), size=self.searcher.doc_count_all())
-        return self._of_kinds[kinds]
+            prepared.of_kinds[kinds] = BitSet(searcher.docs_for_query(wanted), size=searcher.doc_count_all())
+        return prepared.of_kinds[kinds]
+
+
+def prepare_searchers(index: whoosh_index.Index, threads: int, kinds: tuple[str, ...] = ("sentence",)) -> None:
+    """Open searchers of ``index`` for ``threads`` threads still to search it, and collect the
+    documents of ``kinds``: a server does this as it starts, so that its first users do not each
+    wait for a searcher of their own."""
+    opened = [_KeptSearcher(index) for _ in range(threads)]
+    prepared = _prepared_for(index)
+    _documents_of(index, kinds, opened[0].searcher)
+    with prepared.lock:
+        prepared.spare.extend(opened)
 
 
 def _kept(index: whoosh_index.Index) -> _KeptSearcher:
-    """The calling thread's kept searcher of ``index``; a thread moving to another index closes
-    its searcher of the last."""
+    """The calling thread's kept searcher of ``index`` (one opened ahead, if any is left); a thread
+    moving to another index closes its searcher of the last."""
     kept = getattr(_threads_searchers, "kept", None)
     if kept is None or kept.index is not index:
         if kept is not None:
             kept.searcher.close()
-        kept = _threads_searchers.kept = _KeptSearcher(index)
+        prepared = _prepared_for(index)
+        with prepared.lock:
+            spare = prepared.spare.pop() if prepared.spare else None
+        kept = _threads_searchers.kept = spare or _KeptSearcher(index)
     return kept
 
 

@@ -6,9 +6,24 @@ or a random number, so the same input gives the same IRIs on every run and machi
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
-from rdflib import Namespace
+import rdflib
+from rdflib import URIRef
+
+
+class Namespace(rdflib.Namespace):
+    """An rdflib namespace that makes each of its terms once: the graph writers name the same few
+    dozen classes and properties hundreds of thousands of times in an ingest."""
+
+    def term(self, name: str) -> URIRef:
+        return _term(str(self), name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _term(namespace: str, name: str) -> URIRef:
+    return URIRef(namespace + name)
 
 BASE = "https://w3id.org/carekb/"
 KBV = Namespace(BASE + "vocab#")

@@ -26,7 +26,7 @@ POPULATION_SCHEME = f"{ns.ID}concept/populations"
 TOPIC_SCHEME = f"{ns.ID}concept/topics"
 
 ENTITY_LABELS = PREFIX_LINES + """
-SELECT ?entity ?class ?label ?alt ?doc WHERE { GRAPH ?g {
+SELECT DISTINCT ?entity ?class ?label ?alt ?doc WHERE { GRAPH ?g {
     ?mention kbv:mentionOf ?entity ; kbv:inDocument ?doc .
     ?entity a ?class ; skos:prefLabel ?label .
     OPTIONAL { ?entity skos:altLabel ?alt }

@@ -229,6 +229,12 @@ class KnowledgeBase:
                 shutil.rmtree(generations / name, ignore_errors=True)
 
 
+def _in_graph(graph: ox.NamedNode, ntriples: bytes) -> bytes:
+    """``ntriples`` as N-Quads in ``graph``: N-Triples ends each triple, and only a triple, with
+    " .\n" (a line break in a literal is escaped), so the graph name goes before each of those."""
+    return ntriples.replace(b" .\n", b" " + str(graph).encode() + b" .\n")
+
+
 class GenerationWriter:
     """Write access to a new generation: the Oxigraph store (or the remote store) and the Whoosh index."""
 
@@ -261,14 +267,22 @@ class GenerationWriter:
         return cls(target, remote)
 
     def replace_graph(self, graph: ox.NamedNode, ntriples: bytes) -> None:
-        """Make the named graph ``graph`` hold the triples of ``ntriples`` (N-Triples) and nothing else:
-        one request to a remote store, Oxigraph's bulk loader for the embedded one."""
+        """Make the named graph ``graph`` hold the triples of ``ntriples`` (N-Triples) and nothing else."""
+        self.replace_graphs([(graph, ntriples)])
+
+    def replace_graphs(self, graphs: list[tuple[ox.NamedNode, bytes]]) -> None:
+        """Make each named graph hold the triples of its N-Triples and nothing else: one request per
+        graph to a remote store; for the embedded one, one run of Oxigraph's bulk loader over them
+        all (a run per document graph took a quarter more time and wrote four times the bytes)."""
         if isinstance(self.store, RemoteStore):
-            self.store.replace_graph(graph, ntriples)
+            for graph, ntriples in graphs:
+                self.store.replace_graph(graph, ntriples)
             return
-        if self.store.contains_named_graph(graph):
-            self.store.remove_graph(graph)
-        self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        for graph, _ in graphs:
+            if self.store.contains_named_graph(graph):
+                self.store.remove_graph(graph)
+        quads = b"".join(_in_graph(graph, ntriples) for graph, ntriples in graphs)
+        self.store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
 
     def close(self) -> None:
         if self.store is not None:

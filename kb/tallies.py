@@ -1,6 +1,6 @@
 """What ingestion found in one document, counted as it is written: VoID partitions of its graph.
 
-Each document graph describes itself, its document as ``void:rootResource`` (stated here only: the
+Each document graph describes itself: its size (``void:triples``), its document as ``void:rootResource`` (stated here only: the
 shared graph's VoID names the document with ``dcterms:subject``, so a query over the union of
 graphs that joins on this meets each document once), and ``void:classPartition``, one per kind of
 record it holds: its sections and sentences, figures, actor mentions, roles and grants, claims of
@@ -148,7 +148,10 @@ def _label(rdf_class: str, restriction: tuple[str, object] | None) -> str:
 
 
 def with_partitions(doc_id: str, triples: Iterable[Triple]) -> Iterator[Triple]:
-    """``triples`` followed by the partitions that count them."""
-    kept = list(triples)
+    """``triples`` followed by the partitions that count them and the graph's size (``void:triples``,
+    counting itself), so that the dataset's size is added up from the graphs instead of counted."""
+    kept = list(dict.fromkeys(triples))
+    partitions = partition_triples(doc_id, kept)
     yield from kept
-    yield from partition_triples(doc_id, kept)
+    yield from partitions
+    yield iri(ns.graph_iri(doc_id)), iri(ns.VOID.triples), literal(len(kept) + len(partitions) + 1)

@@ -12,6 +12,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
+from ingest import pipeline
 from ingest.pipeline import ingest
 from kb.catalog import list_documents
 from kb.namespaces import SHARED_GRAPH, graph_iri
@@ -52,13 +53,35 @@ def index_entries(knowledge_base: KnowledgeBase) -> list[dict]:
         return sorted(searcher.all_stored_fields(), key=lambda entry: entry["id"])
 
 
-def test_an_ingest_in_two_worker_processes_gives_the_same_quads_and_index_entries(tmp_path, corpus_kb):
+def test_an_ingest_in_two_worker_processes_gives_the_same_quads_and_index_entries(tmp_path, corpus_kb, monkeypatch):
+    monkeypatch.setattr(pipeline, "GRAPHS_PER_LOAD", 2)  # and loads the graphs two at a time, not all at once
     other = KnowledgeBase(tmp_path / "again")
     report = ingest([CORPUS], other, n_process=2)
     assert sorted(report.added) == CORPUS_IDS and report.stages["spacy"] > 0
     assert without_times(quads_of(other)) == without_times(quads_of(corpus_kb))
     entries = index_entries(other)
     assert len(entries) > 100 and entries == index_entries(corpus_kb)
+
+
+def test_graphs_loaded_together_each_hold_exactly_their_own_triples(tmp_path):
+    knowledge_base = KnowledgeBase(tmp_path / "kb")
+    subject, says = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/says")
+
+    def ntriples(*texts: str) -> bytes:
+        return ox.serialize([ox.Triple(subject, says, ox.Literal(text)) for text in texts], format=ox.RdfFormat.N_TRIPLES)
+
+    one, two = ox.NamedNode(graph_iri("one")), ox.NamedNode(graph_iri("two"))
+    tricky = 'ends a sentence .\nand goes on, "quoted" .'
+    with knowledge_base.new_generation() as writer:
+        writer.replace_graphs([(one, ntriples("old"))])
+    with knowledge_base.new_generation() as writer:
+        writer.replace_graphs([(one, ntriples("new", tricky)), (two, ntriples("two"))])
+    store = knowledge_base.open_reader().store
+
+    def said(graph: ox.NamedNode) -> list[str]:
+        return sorted(quad.object.value for quad in store.quads_for_pattern(None, None, None, graph))
+
+    assert said(one) == sorted(["new", tricky]) and said(two) == ["two"]
 
 
 def test_unchanged_files_are_skipped_and_nothing_is_rewritten(build_kb, tmp_path):
