@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from kb.graph_writer import document_triples
 from kb.index import index_items
 
+from .allocator import keep_freed_memory
 from .extract.document import DocumentExtractor
 from .nlp import load_pipeline
 from .records import ReadDocument
@@ -78,6 +79,7 @@ class DocumentProcessor:
 def processed_documents(documents: Iterable[ReadDocument], pipeline: str, n_process: int = 1) -> Iterator[ProcessedDocument]:
     """Each of ``documents`` processed, in order; with ``n_process`` > 1 in that many worker processes."""
     batches = _batches(documents)
+    keep_freed_memory()  # here, and in each worker as it starts
     if n_process <= 1:
         processor = DocumentProcessor(pipeline)
         for batch in batches:
@@ -113,6 +115,7 @@ _worker_processor: DocumentProcessor | None = None
 
 def _start_worker(pipeline: str) -> None:
     global _worker_processor
+    keep_freed_memory()
     _worker_processor = DocumentProcessor(pipeline)
 
 

@@ -156,7 +156,7 @@ def ingest_ref(folder: Path, sample: Path, processes: int) -> dict:
 
 
 def spacy_floor(sample: Path, processes: int) -> float:
-    """spaCy alone over the same text blocks, same components and processes: the floor."""
+    """spaCy alone over the same text blocks, same components, processes and allocator settings: the floor."""
     code = (
         "import sys, time\n"
         "from ingest.readers import read_path\n"
@@ -169,7 +169,11 @@ def spacy_floor(sample: Path, processes: int) -> float:
         f"for _ in nlp.pipe(texts, n_process={processes}, batch_size=256): pass\n"
         "print(time.perf_counter() - began)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    from ingest.allocator import MMAP_THRESHOLD_BYTES, TRIM_THRESHOLD_BYTES
+
+    same_allocator = {"MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD_BYTES), "MALLOC_TRIM_THRESHOLD_": str(TRIM_THRESHOLD_BYTES)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={**os.environ, **same_allocator})  # as the ingest sets its processes' allocator
     return float(result.stdout.strip().splitlines()[-1])
 
 

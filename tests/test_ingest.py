@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import random
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from ingest import pipeline
+from ingest.allocator import keep_freed_memory
 from ingest.pipeline import ingest
 from kb.catalog import list_documents
 from kb.namespaces import SHARED_GRAPH, graph_iri
@@ -82,6 +84,11 @@ def test_graphs_loaded_together_each_hold_exactly_their_own_triples(tmp_path):
         return sorted(quad.object.value for quad in store.quads_for_pattern(None, None, None, graph))
 
     assert said(one) == sorted(["new", tricky]) and said(two) == ["two"]
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the allocator setting is glibc's")
+def test_the_ingest_can_set_glibc_to_keep_freed_memory():
+    assert keep_freed_memory()
 
 
 def test_unchanged_files_are_skipped_and_nothing_is_rewritten(build_kb, tmp_path):
