@@ -4,7 +4,7 @@ Ingest runs the real ``kb ingest`` in a subprocess (peak memory is the sum of th
 its process tree, sampled every 0.2 s) on the five corpus documents (three runs) and on the REF2014
 set (``--ref N`` case studies, default all, one run), with the share of time per stage and the
 ratio to spaCy's own time on the same text with the same processes (the floor). Queries run on the
-REF2014 knowledge base just built: ``ask`` in-process and ``/api/ask`` over HTTP, ``search``, and five
+REF2014 knowledge base just built: ``ask`` in-process and ``/api/ask`` over HTTP, ``search``, and six
 analyst SPARQL queries, each over a fixed list, reporting p50 and p95; then, on the five documents,
 Oxigraph-backed rdflib against rdflib's in-memory store for the SPARQL queries, and Whoosh against a
 plain in-memory BM25 for search latency and hit@5. Prints Markdown for BENCHMARKS.md.
@@ -34,6 +34,7 @@ ANALYST_QUERIES = (
     "claims-about-a-population",
     "figures-for-a-measure",
     "grants-by-funder",
+    "grants-of-a-funder",
     "documents-mentioning-an-actor",
     "data-quality-overview",
 )

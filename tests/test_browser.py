@@ -124,7 +124,7 @@ def test_run_an_example_sparql_query_and_download_csv(page, live_server, tmp_pat
 
     page.goto(live_server.url + "/sparql")
     assert "PREFIX kbv:" in page.locator("#sparql-query").input_value()
-    page.get_by_role("link", name="Which grants funded the research, from which funder, for how much and when?").click()
+    page.get_by_role("link", name="Which grants did a funder give, for how much, when, and stated in which document?").click()
     page.wait_for_selector("table.results tbody tr")
     assert "784224" in page.locator("table.results").inner_text()
     screenshot(page, "sparql-example")

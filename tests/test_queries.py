@@ -213,13 +213,26 @@ def test_works_cited_by_several_documents(store, cross_citing_store):
     assert rows(cross_citing_store, "works-cited-by-several-documents", minDocuments=term("3")) == []
 
 
-def test_grants_by_funder_with_amounts(store):
+YORK_GRANTS_GBP = (784224, 114046, 91921, 12545)  # the four DH grants York's case study states
+
+
+def test_grants_by_funder_totals_each_funders_grants(store):
     found = rows(store, "grants-by-funder")
-    main = next(r for r in found if r["amount"] == "784224")
-    assert (main["funder"], main["funderAsWritten"], main["currency"]) == ("Department of Health", "DH", "GBP")
+    (health,) = [r for r in found if r["funder"] == "Department of Health"]
+    assert (health["currency"], health["grants"], health["documents"]) == ("GBP", "4", "1")
+    assert health["total"] == str(sum(YORK_GRANTS_GBP))
+
+
+def test_grants_of_a_funder_lists_them_largest_first(store):
+    found = rows(store, "grants-of-a-funder")  # default: the Department of Health
+    assert [int(r["amount"]) for r in found] == list(YORK_GRANTS_GBP)
+    main = found[0]
+    assert (main["funderAsWritten"], main["currency"], main["document"]) == ("DH", "GBP", "york-spsw02")
     assert main["period"] == "1/4/2006 to 31/3/2008"
     assert main["grant"] == "IBSEN project: National Evaluation of the Individual Budget Pilot Projects"
-    assert {r["funderTotal"] for r in found} == {str(12545 + 784224 + 91921 + 114046)}
+    as_written = rows(store, "grants-of-a-funder", funder=term('"DH"'))
+    assert [r["amount"] for r in as_written] == [r["amount"] for r in found]
+    assert rows(store, "grants-of-a-funder", funder=term('"No Such Funder"')) == []
 
 
 def test_unresolved_pointers_are_scie_report_37s(store):
