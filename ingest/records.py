@@ -64,6 +64,10 @@ class OffsetMap:
     copied: list[bool] = field(default_factory=list)
 
     def add_run(self, canon_start: int, read_start: int, copied: bool) -> None:
+        """Start a run at ``canon_start``; a copied run that carries on the copied run before it
+        (the same shift between the two texts) extends that run instead."""
+        if copied and self.copied and self.copied[-1] and canon_start - self.canon[-1] == read_start - self.read[-1]:
+            return
         self.canon.append(canon_start)
         self.read.append(read_start)
         self.copied.append(copied)

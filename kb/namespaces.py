@@ -14,16 +14,14 @@ from rdflib import URIRef
 
 
 class Namespace(rdflib.Namespace):
-    """An rdflib namespace that makes each of its terms once: the graph writers name the same few
-    dozen classes and properties hundreds of thousands of times in an ingest."""
+    """An rdflib namespace that makes each of its terms once and keeps it as an attribute: the
+    graph writers name the same few dozen classes and properties hundreds of thousands of times
+    in an ingest, and a kept attribute is found without calling ``__getattr__`` again."""
 
-    def term(self, name: str) -> URIRef:
-        return _term(str(self), name)
-
-
-@functools.lru_cache(maxsize=1024)
-def _term(namespace: str, name: str) -> URIRef:
-    return URIRef(namespace + name)
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
 
 BASE = "https://w3id.org/carekb/"
 KBV = Namespace(BASE + "vocab#")
@@ -79,6 +77,7 @@ PREFIXES = {
 SHARED_GRAPH = GRAPH + "shared"  # what spans documents: merged actors, works, the VoID description
 
 
+@functools.lru_cache(maxsize=8192)  # the same ids and keys are quoted for each of their spans
 def _segment(value: str) -> str:
     return quote(value, safe="-._~")
 

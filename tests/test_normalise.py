@@ -111,6 +111,17 @@ def test_every_canonical_character_maps_back_to_the_same_character(path):
     assert copied > 0.95 * sum(c.isalnum() for c in result.text)
 
 
+def test_offset_map_keeps_one_run_for_text_copied_unchanged():
+    offsets = OffsetMap()
+    for canon_start, read_start in ((0, 0), (5, 5), (9, 9)):  # three pieces copied one after another
+        offsets.add_run(canon_start, read_start, copied=True)
+    offsets.add_run(12, 14, copied=False)  # "&amp;" read as "&"
+    offsets.add_run(13, 19, copied=True)
+    offsets.add_run(20, 26, copied=True)
+    assert offsets.encode() == "0:0:c;12:14:r;13:19:c"
+    assert [offsets.to_read(i) for i in (0, 11, 12, 13, 25)] == [0, 11, 14, 19, 31]
+
+
 def test_offset_map_round_trips_through_its_text_form():
     result = canonical("A &amp; B\nline two of the\nparagraph.", hard_wrapped=True)
     decoded = OffsetMap.decode(result.offsets.encode())

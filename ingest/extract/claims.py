@@ -341,8 +341,14 @@ def _title_actors(title: str, heading_start: int, mentions: list[ActorMention]) 
         m
         for m in mentions
         if m.actor_type != "place"
-        and (heading_start <= m.start < heading_end or re.search(rf"(?<!\w){re.escape(m.text)}(?!\w)", title))
+        and (heading_start <= m.start < heading_end or _as_words(m.text).search(title))
     ]
+
+
+@functools.lru_cache(maxsize=8192)  # a document's names are looked for in each of its headings
+def _as_words(name: str) -> re.Pattern:
+    """``name`` as a pattern matching it as whole words."""
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
 
 
 def _most_mentioned_study(mentions: list[ActorMention], start: int, end: int, lexicon: ClaimLexicon) -> str | None:

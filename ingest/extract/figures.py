@@ -204,11 +204,12 @@ def _is_year(span: FigureSpan, written: str) -> bool:
     return span.value.is_integer() and 1900 <= span.value <= 2099 and written.isdigit()
 
 
-def confirm_count(span: FigureSpan, doc) -> FigureSpan | None:
+def confirm_count(span: FigureSpan, doc, text: str) -> FigureSpan | None:
     """A count candidate kept, and stretched to its noun ("13 English local authorities"),
     where its number counts a following plural noun; None where it is a date, an identifier,
-    a duration or a spelled-out number used as a name ("the two groups")."""
-    if span.unit != "count" or doc.text[span.start : span.start + 5] in ("there", "There"):
+    a duration or a spelled-out number used as a name ("the two groups"). ``text`` is the text
+    ``doc`` parses (spaCy joins its tokens anew on each ``doc.text``)."""
+    if span.unit != "count" or text[span.start : span.start + 5] in ("there", "There"):
         return span
     tokens = _tokens(doc, span.start, span.end)
     number = tokens[-1]
@@ -453,7 +454,7 @@ def _sentence_of(sentences: list[Segment], starts: list[int], offset: int) -> Se
 
 def _block_figures(parsed: ParsedDocument, block, doc, sentences, starts) -> list[Figure]:
     block_text = parsed.text[block.start : block.end]
-    spans = [s for s in (confirm_count(c, doc) for c in find_figure_spans(block_text)) if s is not None]
+    spans = [s for s in (confirm_count(c, doc, block_text) for c in find_figure_spans(block_text)) if s is not None]
     by_sentence: dict[Segment | None, list[FigureSpan]] = {}
     for span in spans:
         by_sentence.setdefault(_sentence_of(sentences, starts, block.start + span.start), []).append(span)
@@ -486,7 +487,7 @@ def describe_figures(parsed: ParsedDocument, offset: int, doc, sentence: Segment
     start of the block ``doc`` parses): measure, group and comparator filled in. A compared
     pair share the first one's measure and the rate unit either states."""
     sent_start = sentence.start - offset if sentence else 0
-    sent_text = doc.text[sent_start : sentence.end - offset] if sentence else doc.text
+    sent_text = parsed.text[sentence.start : sentence.end] if sentence else doc.text
     local = [replace(s, start=s.start - sent_start, end=s.end - sent_start) for s in spans]
     pairs = find_comparisons(sent_text, local)
     measures = [split_group(measure_of(_tokens(doc, s.start, s.end), doc, s.unit)) for s in spans]

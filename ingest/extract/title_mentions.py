@@ -24,7 +24,7 @@ def extract_title_mentions(parsed: ParsedDocument) -> list[CitationEntry]:
     for block, doc in parsed.block_docs:
         if block.kind != "paragraph" or _in_list_section(parsed, block.start):
             continue
-        for match in QUOTED.finditer(doc.text):
+        for match in QUOTED.finditer(parsed.text[block.start : block.end]):
             title = match.group("title").strip()
             start = block.start + match.start("title")
             if _looks_like_title(title, doc, match.start("title"), match.end("title")):
