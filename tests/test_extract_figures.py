@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.extract.figures import extract_figures
-from ingest.extract.grants import extract_grants
+from ingest.extract.grants import AMOUNT_RE, extract_grants, parse_amount
 from ingest.readers import read_path
 from ingest.segment import parse_documents, segment_document
 
@@ -189,6 +189,20 @@ def test_grant_statements(parse, sentence, funder, amount, period):
     (grant,) = extract_grants(parsed)
     assert (grant.funder, grant.amount, grant.currency, grant.period) == (funder, float(amount), "GBP", period)
     assert grant.text == parsed.text[grant.start : grant.end]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount_text", "value"),
+    [
+        ("£784,224", "£784,224", 784224), ("£64k", "£64k", 64e3), ("£20 k", "£20 k", 20e3),
+        ("£2.4 M", "£2.4 M", 2.4e6), ("£1.2 million", "£1.2 million", 1.2e6), ("$3.85 Million", "$3.85 Million", 3.85e6),
+        ("£1 Billion", "£1 Billion", 1e9), ("£412,558k", "£412,558k", 412_558e3), ("€1,500 million", "€1,500 million", 1.5e9),
+        ("£140,400 M Dickinson (PI)", "£140,400", 140400),  # after a grouped number, a letter apart is the next word's
+    ],
+)  # fmt: skip
+def test_grant_amounts_and_their_magnitudes(text, amount_text, value):
+    amount = parse_amount(AMOUNT_RE.search(text))
+    assert (text[amount.start : amount.end], amount.value) == (amount_text, pytest.approx(value))
 
 
 def test_money_without_a_grant_cue_is_no_grant(parse):

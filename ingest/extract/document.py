@@ -11,7 +11,7 @@ from .figures import extract_figures
 from .grants import extract_grants
 from .title_mentions import extract_title_mentions
 
-EXTRACTORS_VERSION = "6"  # bump when extraction output or its graph changes, so unchanged files are re-extracted
+EXTRACTORS_VERSION = "7"  # bump when extraction output or its graph changes, so unchanged files are re-extracted
 
 
 class DocumentExtractor:

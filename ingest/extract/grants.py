@@ -31,14 +31,19 @@ FUNDERS = (
     "BBSRC", "NERC", "STFC", "RCUK", "ERC", "Defra", "DEFRA", "DfID", "DFID", "DfE", "JRF", "EU",
 )  # fmt: skip
 CURRENCIES = {"£": "GBP", "€": "EUR", "$": "USD"}
-MAGNITUDES = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+MAGNITUDES = {"k": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}  # looked up in lower case
 
 _YEAR = r"(?:19|20)\d\d"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = rf"(?:\d{{1,2}}/\d{{1,2}}/{_YEAR}|(?:\d{{1,2}}\s)?{_MONTH}\s{_YEAR})"
 _TO = r"\s?(?:to|-|–|—)\s?"
 PERIOD = rf"(?:{_DATE}{_TO}{_DATE}|{_YEAR}{_TO}(?:{_YEAR}|\d{{1,2}})(?![\d/]))"
-AMOUNT = r"(?P<cur>[£€$])\s?(?P<num>\d{1,3}(?:,\s?\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?P<mag>million|billion|bn|[mMkK])\b)?"
+# A magnitude letter stands apart from its number ("£2.4 M") only after a number with no thousands
+# separators: after "£140,400" a letter is the next word's ("£140,400 M Dickinson (PI)").
+AMOUNT = (
+    r"(?P<cur>[£€$])\s?(?:(?P<grouped>\d{1,3}(?:,\s?\d{3}(?!\d))+(?:\.\d+)?)(?:(?P<grouped_mag>[mMkK])\b|\s?(?P<grouped_word>(?i:million|billion|bn))\b)?"
+    r"|(?P<plain>\d+(?:\.\d+)?)(?:\s?(?P<plain_mag>(?i:million|billion|bn)|[mMkK])\b)?)"
+)
 
 LIST_ENTRY_RE = re.compile(
     r"(?P<title>[A-Z][^,()\n]*?),\s(?P<period>" + PERIOD + r"),\s(?P<funder>[A-Z][\w&' ]*?)\s?\(" + AMOUNT + r"\)"
@@ -77,8 +82,10 @@ class Amount:
 
 
 def parse_amount(match: re.Match) -> Amount:
-    """The ``Amount`` an ``AMOUNT`` match states: "£784,224", "£64k", "£1.2 million"."""
-    value = float(re.sub(r"[,\s]", "", match.group("num"))) * MAGNITUDES.get(match.group("mag") or "", 1)
+    """The ``Amount`` an ``AMOUNT`` match states: "£784,224", "£64k", "£1.2 million", "$3.85 Million"."""
+    number = match.group("grouped") or match.group("plain")
+    magnitude = match.group("grouped_mag") or match.group("grouped_word") or match.group("plain_mag") or ""
+    value = float(re.sub(r"[,\s]", "", number)) * MAGNITUDES.get(magnitude.lower(), 1)
     return Amount(match.start(), match.end(), value, CURRENCIES[match.group("cur")])
 
 
