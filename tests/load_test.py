@@ -34,6 +34,7 @@ MIX = {"api ask": 35, "answer page": 15, "search": 20, "sparql": 20, "document p
 LUA = """
 local requests = {%(requests)s}
 local think_low, think_high = %(think_low)d, %(think_high)d
+local seed = %(seed)d
 local cap = %(cap)d
 local sent = 0
 local threads = 0
@@ -44,7 +45,7 @@ setup = function(thread)
 end
 
 init = function(args)
-  math.randomseed(id * 7919)
+  math.randomseed(id * 7919 + seed)
 end
 
 request = function()
@@ -137,7 +138,7 @@ def request_paths(url: str) -> list[tuple[str, dict[str, str]]]:
     return paths
 
 
-def lua_script(paths: list[tuple[str, dict[str, str]]], think: tuple[float, float], cap: int) -> str:
+def lua_script(paths: list[tuple[str, dict[str, str]]], think: tuple[float, float], cap: int, seed: int) -> str:
     def lua_string(text: str) -> str:
         return json.dumps(text)  # ASCII-only after quoting: a valid Lua string literal
 
@@ -145,7 +146,7 @@ def lua_script(paths: list[tuple[str, dict[str, str]]], think: tuple[float, floa
         "{%s, {%s}}" % (lua_string(path), ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()))
         for path, headers in paths
     )
-    return LUA % {"requests": entries, "think_low": think[0] * 1000, "think_high": think[1] * 1000, "cap": cap}
+    return LUA % {"requests": entries, "think_low": think[0] * 1000, "think_high": think[1] * 1000, "cap": cap, "seed": seed}
 
 
 def main() -> None:
@@ -157,6 +158,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("LOW", "HIGH"))
     parser.add_argument("--server-threads", type=int, default=16, help="threads per server process")
     parser.add_argument("--server-processes", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="varies each user's requests and think times (the same seed replays the same schedule)")
     parser.add_argument("--p95-limit", type=float, default=1000.0, help="milliseconds")
     args = parser.parse_args()
     wrk = shutil.which("wrk")
@@ -173,7 +176,7 @@ def main() -> None:
             wait_until_up(url, server)
             warmed = warm_up(url, server, args.server_processes)
             script = Path(folder) / "users.lua"
-            script.write_text(lua_script(request_paths(url), tuple(args.think), args.max_requests // THREADS), encoding="utf-8")
+            script.write_text(lua_script(request_paths(url), tuple(args.think), args.max_requests // THREADS, args.seed), encoding="utf-8")
             result = subprocess.run(
                 [wrk, "--threads", str(THREADS), "--connections", str(args.users), "--duration", f"{args.seconds}s",
                  "--timeout", "30s", "--script", str(script), url],
@@ -187,7 +190,7 @@ def main() -> None:
     print(f"Machine: {machine()}\n")
     print(f"Load: {args.users} users for {seconds:.0f} s against kb serve ({args.server_processes} processes of "
           f"{args.server_threads} threads) on {args.data}; "
-          f"each user waits {args.think[0]:g}-{args.think[1]:g} s between requests; mix "
+          f"each user waits {args.think[0]:g}-{args.think[1]:g} s between requests (schedule seed {args.seed}); mix "
           + ", ".join(f"{kind} {share}%" for kind, share in MIX.items())
           + f" (SPARQL: {', '.join(ANALYST_QUERIES)})")
     print(f"  warm-up (every process loads the answerer's tables): {warmed:.1f} s, before the load")
