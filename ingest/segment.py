@@ -3,7 +3,9 @@
 Sections run from a heading to the next heading; every other block is a paragraph; sentences
 come from spaCy's parser, one ``nlp.pipe`` pass over the paragraphs of the documents given (the
 ingest gives a batch of about 60,000 characters, see ``ingest.document_work``), and never cross a
-paragraph. The spaCy docs are kept for the extractors.
+paragraph. The spaCy docs are kept for the extractors. spaCy's entity recogniser, which has its own
+token vectors and takes about two fifths of the pipeline's time, runs only on the blocks whose
+entities the actor extractor reads (``reads_entities``): not on reference and sources lists.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
+from spacy.util import minibatch
 
+from .extract.actors import reads_entities
 from .normalise import normalise
 from .records import Block, ParsedDocument, ReadDocument, Segment, SegmentedDocument
 
@@ -68,15 +72,17 @@ def parse_documents(
     yield each document parsed, in order, as soon as it is complete."""
     pending: dict[int, tuple[ParsedDocument, int]] = {}  # doc index -> (parsed so far, blocks awaited)
 
-    def blocks() -> Iterator[tuple[str, tuple[int, int]]]:
+    def blocks() -> Iterator[tuple[str, tuple[int, int, bool]]]:
         for doc_index, doc in enumerate(documents):
             text_blocks = [(i, b) for i, b in enumerate(doc.canonical.blocks) if b.kind in TEXT_BLOCKS]
             pending[doc_index] = (ParsedDocument(doc), len(text_blocks))
             for block_index, block in text_blocks:
-                yield doc.text[block.start : block.end], (doc_index, block_index)
+                section = doc.section_of(block.start)
+                wanted = reads_entities(section.title if section else None)
+                yield doc.text[block.start : block.end], (doc_index, block_index, wanted)
 
     next_index = 0
-    for spacy_doc, (doc_index, block_index) in nlp.pipe(blocks(), as_tuples=True, batch_size=batch_size):
+    for spacy_doc, (doc_index, block_index, _) in _annotated(nlp, blocks(), batch_size):
         target, awaited = pending[doc_index]
         _add_block(target, target.segmented.canonical.blocks[block_index], spacy_doc)
         pending[doc_index] = (target, awaited - 1)
@@ -86,6 +92,19 @@ def parse_documents(
     while next_index in pending:  # documents with no text block to parse
         yield pending.pop(next_index)[0]
         next_index += 1
+
+
+def _annotated(nlp: Language, blocks: Iterator[tuple[str, tuple]], batch_size: int) -> Iterator[tuple]:
+    """``nlp.pipe`` over ``blocks`` (text, context whose last item says whether entities are wanted),
+    the entity recogniser run, after the rest, only on the blocks that want it."""
+    if nlp.pipe_names[-1:] != ["ner"]:  # run later only when it comes last anyway
+        yield from nlp.pipe(blocks, as_tuples=True, batch_size=batch_size)
+        return
+    recogniser = nlp.get_pipe("ner")
+    for group in minibatch(nlp.pipe(blocks, as_tuples=True, batch_size=batch_size, disable=["ner"]), size=batch_size):
+        for _ in recogniser.pipe((doc for doc, context in group if context[-1]), batch_size=batch_size):
+            pass  # the recogniser sets each doc's entities in place
+        yield from group
 
 
 def _add_block(target: ParsedDocument, block: Block, spacy_doc) -> None:

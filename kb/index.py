@@ -27,9 +27,10 @@ INDEXED_KINDS = ("sentence", "section")
 
 
 def make_schema() -> Schema:
+    """The index's fields. An item is named by its document and offsets: an indexed id of its own
+    would be a term per sentence, three in five of all terms, each written and compressed at commit."""
     analyzer = StemmingAnalyzer()
     return Schema(
-        id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
         doc_title=STORED(),  # shown with a hit; not searched, so it is not indexed again for every sentence
         kind=ID(stored=True),  # one of INDEXED_KINDS
@@ -61,7 +62,6 @@ def index_items(doc: ExtractedDocument) -> list[dict]:
         section = segment if segment.kind == "section" else seg.section_of(segment.start)
         items.append(
             {
-                "id": f"{seg.doc_id}/{segment.kind}/{segment.start}-{segment.end}",
                 "doc_id": seg.doc_id,
                 "doc_title": title,
                 "kind": segment.kind,
@@ -128,6 +128,13 @@ def bm25_search(index: whoosh_index.Index, query, limit: int, kinds: tuple[str, 
     """``query`` (a Whoosh query) over the items of ``kinds`` (every kind when empty) with the
     calling thread's BM25F searcher of ``index``."""
     return _kept(index).search(query, limit, kinds or INDEXED_KINDS, **options)
+
+
+def share_holding(index: whoosh_index.Index, field: str, words: tuple[str, ...]) -> float:
+    """The share of ``index``'s items whose ``field`` holds the rarest of ``words`` (indexed terms):
+    no more than hold them all."""
+    searcher = _kept(index).searcher
+    return min(searcher.doc_frequency(field, word) for word in words) / max(1, searcher.doc_count_all())
 
 
 _threads_searchers = threading.local()

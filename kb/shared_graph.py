@@ -25,12 +25,14 @@ from .void import DATASET, dataset_description
 POPULATION_SCHEME = f"{ns.ID}concept/populations"
 TOPIC_SCHEME = f"{ns.ID}concept/topics"
 
+# Each document graph states ``?doc schema:mentions ?entity`` once per entity it mentions, with the
+# entity's class and labels as that document names it: a row per document and entity, not per mention.
 ENTITY_LABELS = PREFIX_LINES + """
-SELECT DISTINCT ?entity ?class ?label ?alt ?doc WHERE { GRAPH ?g {
-    ?mention kbv:mentionOf ?entity ; kbv:inDocument ?doc .
-    ?entity a ?class ; skos:prefLabel ?label .
-    OPTIONAL { ?entity skos:altLabel ?alt }
-} }
+SELECT ?entity ?class ?label ?doc WHERE { GRAPH ?g { ?doc schema:mentions ?entity . ?entity a ?class ; skos:prefLabel ?label } }
+"""
+
+ENTITY_ALT_LABELS = PREFIX_LINES + """
+SELECT DISTINCT ?entity ?alt WHERE { GRAPH ?g { ?doc schema:mentions ?entity . ?entity skos:altLabel ?alt } }
 """
 
 CITED_WORKS = PREFIX_LINES + """
@@ -78,18 +80,26 @@ def concept_scheme(scheme_iri: str, label: str, concepts) -> list[Triple]:
 def _entities(store: ox.Store) -> list[Triple]:
     """One preferred label per entity (the one most document graphs prefer, then the longest),
     every other name as an alternative, and the documents that mention it."""
-    preferred_in: dict[ox.NamedNode, dict[str, set[str]]] = {}  # entity -> label -> graphs preferring it
+    preferred_in: dict[ox.NamedNode, dict[str, set[str]]] = {}  # entity -> label -> documents preferring it
     names: dict[ox.NamedNode, set[str]] = {}
-    triples: list[Triple] = []
+    classes: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    documents: dict[ox.NamedNode, set[ox.NamedNode]] = {}
     for row in store.query(ENTITY_LABELS):
-        entity, label = row["entity"], row["label"].value
-        preferred_in.setdefault(entity, {}).setdefault(label, set()).add(row["doc"].value)
-        names.setdefault(entity, set()).update({label} | ({row["alt"].value} if row["alt"] is not None else set()))
-        triples += [(entity, A, row["class"]), (entity, iri(ns.DCTERMS.isReferencedBy), row["doc"])]
+        entity, label, document = row["entity"], row["label"].value, row["doc"]
+        preferred_in.setdefault(entity, {}).setdefault(label, set()).add(document.value)
+        names.setdefault(entity, set()).add(label)
+        classes.setdefault(entity, set()).add(row["class"])
+        documents.setdefault(entity, set()).add(document)
+    for row in store.query(ENTITY_ALT_LABELS):
+        names[row["entity"]].add(row["alt"].value)
+    referenced_by, pref_label, alt_label = iri(ns.DCTERMS.isReferencedBy), iri(ns.SKOS.prefLabel), iri(ns.SKOS.altLabel)
+    triples: list[Triple] = []
     for entity, votes in preferred_in.items():
         preferred = max(votes, key=lambda label: (len(votes[label]), len(label), label))
-        triples.append((entity, iri(ns.SKOS.prefLabel), literal(preferred)))
-        triples += [(entity, iri(ns.SKOS.altLabel), literal(name)) for name in sorted(names[entity] - {preferred})]
+        triples += [(entity, A, rdf_class) for rdf_class in classes[entity]]
+        triples += [(entity, referenced_by, document) for document in documents[entity]]
+        triples.append((entity, pref_label, literal(preferred)))
+        triples += [(entity, alt_label, literal(name)) for name in sorted(names[entity] - {preferred})]
     return triples
 
 

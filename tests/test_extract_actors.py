@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract.actors import extract_actors, extract_roles, load_gazetteer
+from ingest.extract.actors import extract_actors, extract_roles, load_gazetteer, reads_entities
 from ingest.readers import read_path
 from ingest.segment import parse_documents, segment_document
 
@@ -84,6 +84,19 @@ def test_reference_list_authors(actors):
             ("Wilberforce, M.", "person-wilberforce")} <= people
     assert ("Evaluation of the Individual Budgets Pilot Programme", "study", "ibsen") in found(mentions)
     assert ("University of York", "organisation", "university-of-york") in found(mentions)
+
+
+def test_entities_are_recognised_only_in_sections_whose_entities_become_actors(parse):
+    parsed = parse(
+        "Glendinning led the study for the Department of Health in London.\n\n"
+        "References\n\n1. Glendinning, C. (2008) A study for the Department of Health, London."
+    )
+    (body, body_doc), (entry, entry_doc) = parsed.block_docs
+    assert parsed.segmented.section_of(entry.start).title == "References"
+    assert {e.text for e in body_doc.ents} >= {"the Department of Health", "London"}
+    assert not entry_doc.ents and entry_doc.has_annotation("DEP") and entry_doc.has_annotation("TAG")
+    assert not reads_entities("References to the research") and not reads_entities("Sources to corroborate the impact")
+    assert reads_entities("Details of the impact") and reads_entities(None)
 
 
 SPACY_FIXES = [

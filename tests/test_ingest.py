@@ -52,7 +52,7 @@ def test_corpus_gives_one_named_graph_per_document(corpus_kb):
 
 def index_entries(knowledge_base: KnowledgeBase) -> list[dict]:
     with knowledge_base.open_reader().index.searcher() as searcher:
-        return sorted(searcher.all_stored_fields(), key=lambda entry: entry["id"])
+        return sorted(searcher.all_stored_fields(), key=lambda entry: (entry["doc_id"], entry["kind"], entry["start"], entry["end"]))
 
 
 def test_an_ingest_in_two_worker_processes_gives_the_same_quads_and_index_entries(tmp_path, corpus_kb, monkeypatch):

@@ -11,7 +11,8 @@ import weakref
 import pytest
 
 from ingest.pipeline import ingest
-from kb.qa import engine_for
+from kb.index import share_holding
+from kb.qa import engine_for, retrieve
 from kb.service import Service
 from kb.store import KnowledgeBase
 from kb.qa.analyse import analyse
@@ -105,6 +106,21 @@ def test_synonyms_expand_a_question(tables):
 def test_an_entity_expands_to_all_its_names(tables):
     found = concepts(analyse("What did IBSEN find?", tables), tables)
     assert tables.stems("Individual Budget Pilots Evaluation") in found[0].expansions
+
+
+# --- full-text retrieval
+
+
+def test_a_section_heading_most_of_the_index_shares_is_searched_in_the_text_alone(service, tables, monkeypatch):
+    found = concepts(analyse("What was the impact of individual budgets?", tables), tables)
+    index = service.view.index
+    assert {("text", "impact"), ("section", "impact")} <= retrieve.whoosh_query(found, tables, index).all_terms()
+    share = share_holding(index, "section", ("impact",))
+    assert 0 < share <= retrieve.SECTION_SHARE  # in the five documents "impact" heads a few sections
+    monkeypatch.setattr(retrieve, "SECTION_SHARE", share / 2)  # as "Details of the impact" does on REF2014
+    terms = retrieve.whoosh_query(found, tables, index).all_terms()
+    assert ("text", "impact") in terms and ("section", "impact") not in terms
+    assert ("section", "budget") in terms  # rarer headings are still searched
 
 
 # --- answers

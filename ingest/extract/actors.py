@@ -58,6 +58,13 @@ REF_FIELD_LABELS = (
 REFERENCE_SECTION = re.compile(r"reference|sources|bibliograph|further reading|corroborate", re.I)
 FIELD_SECTION = re.compile(r"research subject area|summary impact type|unit of assessment|submitting institution", re.I)
 
+
+def reads_entities(section_title: str | None) -> bool:
+    """Whether spaCy's entities in a section under this heading become actor candidates: not in a
+    reference or sources list (its authors are read as "Surname, I.") nor in a REF field label."""
+    title = section_title or ""
+    return not (REFERENCE_SECTION.search(title) or FIELD_SECTION.search(title))
+
 SP = r"[^\S\n]+"
 CAP = r"[A-Z][A-Za-z'’-]*"
 NAME = r"[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
@@ -315,7 +322,7 @@ def _ner_candidates(parsed: ParsedDocument, gazetteer: Gazetteer, people: set[st
     found = []
     for block, doc in parsed.block_docs:
         section = parsed.segmented.section_of(block.start)
-        if section and (REFERENCE_SECTION.search(section.title or "") or FIELD_SECTION.search(section.title or "")):
+        if section and not reads_entities(section.title):
             continue
         for ent in doc.ents:
             if ent.label_ not in NER_TYPES:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from whoosh.query import Or, Phrase, Term
 from whoosh.query.compound import PreloadedOr
 
-from ..index import bm25_search
+from ..index import bm25_search, share_holding
 from .analyse import Question
 from .coverage import Coverage
 from .expand import Concept
@@ -36,6 +36,7 @@ from .tables import Key, Passage, Tables, contains
 EXPANSION_BOOST = 0.6
 SECTION_BOOST = 0.5
 PRELOAD_SHARE = 0.1  # a wording in more passages than this turns the preloading disjunction off
+SECTION_SHARE = 0.2  # a section-title wording held by more of the index than this is not searched
 TEXT_DEPTH = 50  # BM25F hits read per question
 LIST_DEPTH = 30  # passages kept per list built here
 BOOST_COVERAGE = 0.75
@@ -94,8 +95,12 @@ def _least_listed(hits: list[tuple[Passage, float]], covered: Coverage) -> float
 # --- BM25F
 
 
-def whoosh_query(found: list[Concept], tables: Tables):
-    """One disjunction of every concept's wordings in both fields. Whoosh's ``PreloadedOr`` reads
+def whoosh_query(found: list[Concept], tables: Tables, index):
+    """One disjunction of every concept's wordings in both fields, leaving out of the section-title
+    field a wording more than ``SECTION_SHARE`` of the index holds there: a heading every case study
+    repeats ("Details of the impact", "Underpinning research") tells its sentences apart from
+    hardly any others, and reading its postings (half of REF2014's sentences for "impact") took
+    most of such a question's time. Whoosh's ``PreloadedOr`` reads
     each part's matches into arrays: two to three times faster on REF2014 than its default tree of
     union matchers, unless a wording is held by more than ``PRELOAD_SHARE`` of the passages, when
     the tree's skipping wins (the same hits and scores either way). Whoosh's ``DisjunctionMax``
@@ -111,6 +116,7 @@ def whoosh_query(found: list[Concept], tables: Tables):
             _wording_query(field, wording, boost * field_boost)
             for wording, boost in wordings
             for field, field_boost in (("text", 1.0), ("section", SECTION_BOOST))
+            if field == "text" or share_holding(index, field, wording) <= SECTION_SHARE
         )
         most = max([most, *(len(tables.wordings.holding(w)) for w, _ in wordings)])
     return (PreloadedOr if most <= PRELOAD_SHARE * len(tables.wordings.passages) else Or)(parts)
@@ -126,7 +132,7 @@ def _bm25(found: list[Concept], tables: Tables, index) -> list[tuple[Passage, fl
     if not found:
         return []
     ranked: dict[Key, tuple[Passage, float]] = {}
-    for hit in bm25_search(index, whoosh_query(found, tables), TEXT_DEPTH, ("sentence",)):
+    for hit in bm25_search(index, whoosh_query(found, tables, index), TEXT_DEPTH, ("sentence",)):
         passage = tables.passage_at(hit["doc_id"], hit["start"])
         if passage is not None and passage.key not in ranked:
             ranked[passage.key] = (passage, float(hit.score))
