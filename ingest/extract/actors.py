@@ -65,6 +65,7 @@ def reads_entities(section_title: str | None) -> bool:
     title = section_title or ""
     return not (REFERENCE_SECTION.search(title) or FIELD_SECTION.search(title))
 
+
 SP = r"[^\S\n]+"
 CAP = r"[A-Z][A-Za-z'’-]*"
 NAME = r"[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
