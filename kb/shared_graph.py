@@ -80,16 +80,14 @@ def concept_scheme(scheme_iri: str, label: str, concepts) -> list[Triple]:
 def _entities(store: ox.Store) -> list[Triple]:
     """One preferred label per entity (the one most document graphs prefer, then the longest),
     every other name as an alternative, and the documents that mention it."""
-    preferred_in: dict[ox.NamedNode, dict[str, set[str]]] = {}  # entity -> label -> documents preferring it
+    preferred_in: dict[ox.NamedNode, dict[str, set[ox.NamedNode]]] = {}  # entity -> label -> documents preferring it
     names: dict[ox.NamedNode, set[str]] = {}
     classes: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    documents: dict[ox.NamedNode, set[ox.NamedNode]] = {}
     for row in store.query(ENTITY_LABELS):
-        entity, label, document = row["entity"], row["label"].value, row["doc"]
-        preferred_in.setdefault(entity, {}).setdefault(label, set()).add(document.value)
+        entity, label = row["entity"], row["label"].value
+        preferred_in.setdefault(entity, {}).setdefault(label, set()).add(row["doc"])
         names.setdefault(entity, set()).add(label)
         classes.setdefault(entity, set()).add(row["class"])
-        documents.setdefault(entity, set()).add(document)
     for row in store.query(ENTITY_ALT_LABELS):
         names[row["entity"]].add(row["alt"].value)
     referenced_by, pref_label, alt_label = iri(ns.DCTERMS.isReferencedBy), iri(ns.SKOS.prefLabel), iri(ns.SKOS.altLabel)
@@ -97,7 +95,7 @@ def _entities(store: ox.Store) -> list[Triple]:
     for entity, votes in preferred_in.items():
         preferred = max(votes, key=lambda label: (len(votes[label]), len(label), label))
         triples += [(entity, A, rdf_class) for rdf_class in classes[entity]]
-        triples += [(entity, referenced_by, document) for document in documents[entity]]
+        triples += [(entity, referenced_by, document) for document in set().union(*votes.values())]
         triples.append((entity, pref_label, literal(preferred)))
         triples += [(entity, alt_label, literal(name)) for name in sorted(names[entity] - {preferred})]
     return triples
