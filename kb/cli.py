@@ -211,11 +211,11 @@ def cmd_serve(args) -> int:
         others = [_serving_process(args, knowledge_base, listener) for _ in range(args.processes - 1)]
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))  # so that the others stop too
         print(f"serving the knowledge base at http://{args.host}:{args.port}/ ({args.processes} processes)", file=sys.stderr)
-        threading.Thread(target=_prepare_answerer, args=(app.extensions["kb_service"], args.threads), name="prepare-answerer", daemon=True).start()
+        threading.Thread(target=_prepare, args=(app, args.threads), name="prepare", daemon=True).start()
     else:  # one of the others: it accepts on the first process's socket once it can answer, and goes with it
         listener, others = socket.socket(fileno=args.listen_fd), []
         threading.Thread(target=_exit_with_parent, args=(args.parent_pid,), name="exit-with-parent", daemon=True).start()
-        _prepare_answerer(app.extensions["kb_service"], args.threads)
+        _prepare(app, args.threads)
     try:
         create_server(app, args.host, args.port, args.threads, sockets=[listener]).run()
     finally:
@@ -242,17 +242,19 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(EXIT_OK)
 
 
-def _prepare_answerer(service, threads: int) -> None:
-    """Load the answerer's tables and open a full-text searcher for each of the server's
-    ``threads`` as the server starts, so the first questions do not wait for them (a minute and
-    more on the REF2014 set): the first process while it already serves (a question asked
-    meanwhile waits for them), the others before they accept."""
+def _prepare(app, threads: int) -> None:
+    """Load the answerer's tables, open a full-text searcher for each of the server's ``threads``
+    and start the SPARQL query workers on the store as the server starts, so the first requests do
+    not wait for them (a minute and more on the REF2014 set): the first process while it already
+    serves (a request meanwhile waits for what it needs), the others before they accept."""
     from kb.index import prepare_searchers
     from kb.qa import engine_for
 
+    service = app.extensions["kb_service"]
     try:
         engine_for(service)
         prepare_searchers(service.view.index, threads)
+        app.extensions["sparql_runner"].start_workers(service.view.query_target)
     except KnowledgeBaseError as error:  # nothing ingested yet: the first question will say so
         _error(f"answerer not prepared: {error}")
         return

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -295,6 +297,32 @@ def test_a_runaway_query_is_stopped_at_the_time_limit(store_path):
         assert time.monotonic() - started < 1
     finally:
         runner.close()
+
+
+def processes_holding(folder: str) -> set[int]:
+    """The processes with a file of ``folder`` open (from /proc)."""
+    holders = set()
+    for fd_folder in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd).startswith(folder) for fd in fd_folder.iterdir()):
+                holders.add(int(fd_folder.parent.name))
+        except OSError:  # gone meanwhile
+            continue
+    return holders
+
+
+def test_workers_start_with_the_store_open_before_the_first_query(store_path):
+    runner = QueryRunner(workers=2, timeout=10)
+    try:
+        before = processes_holding(store_path)
+        runner.start_workers(store_path)
+        started = processes_holding(store_path) - before
+        assert len(started) == 2
+        assert runner.run(store_path, DOCUMENTS, formats=["rows"]).rows
+        assert processes_holding(store_path) - before == started  # the query went to a worker already running
+    finally:
+        runner.close()
+    assert not processes_holding(store_path) & started
 
 
 def test_row_limit(runner, store_path):

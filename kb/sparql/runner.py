@@ -65,6 +65,7 @@ class QueryRunner:
         self._cache = ResultCache(cache_bytes) if cache_bytes else None
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload([worker.__name__])
+        self.workers = workers
         self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
         for _ in range(workers):
             self._idle.put(None)  # a slot whose process starts when first needed
@@ -109,6 +110,27 @@ class QueryRunner:
         if self._cache:
             self._cache.put(request, reply)
         return reply
+
+    def start_workers(self, store) -> None:
+        """Start every worker and open ``store`` (an embedded store's folder) in it, as a server
+        starts: otherwise each worker's first query waits about a second for its process to start,
+        import the parsers and open the store. Nothing to do for a remote store."""
+        if not isinstance(store, (str, os.PathLike)):
+            return
+        request = QueryRequest(store_path=str(store), query="ASK {}", formats=("json",), max_rows=1)
+        started = [self._checkout(self.timeout) for _ in range(self.workers)]
+        for process in started:
+            process.connection.send(request)
+        for process in started:
+            try:
+                answered = process.connection.poll(self.timeout)
+                if answered:
+                    process.connection.recv()
+            except (EOFError, OSError):
+                answered = False
+            if not answered:  # its slot starts a fresh process when a query needs it
+                process.stop()
+            self._idle.put(process if answered else None)
 
     def close(self) -> None:
         """Stop the idle workers; a later query starts fresh ones."""
