@@ -55,12 +55,12 @@ class _SpanResources:
         self.doc_id, self.text = doc_id, text
         self.seen: set[tuple[str, int, int]] = set()
 
-    def __call__(self, kind: str, start: int, end: int) -> tuple[ox.NamedNode, list[Triple]]:
+    def __call__(self, kind: str, start: int, end: int) -> tuple[ox.NamedNode, tuple[Triple, ...]]:
         node = iri(ns.span_iri(self.doc_id, kind, start, end))
         if (kind, start, end) in self.seen:
-            return node, []
+            return node, ()
         self.seen.add((kind, start, end))
-        return node, list(selector_triples(self.doc_id, self.text, node, start, end))
+        return node, selector_triples(self.doc_id, self.text, node, start, end)
 
 
 def extracted_triples(doc: ExtractedDocument) -> Iterator[Triple]:

@@ -515,8 +515,9 @@ def extract_roles(parsed: ParsedDocument, mentions: list[ActorMention]) -> list[
     starts = [m.start for m in mentions]
     roles = []
     for block, doc in parsed.block_docs:
+        block_text = parsed.text[block.start : block.end]  # the doc's text, without joining its tokens again
         for sent in doc.sents:
-            for match in ROLE_VERB.finditer(sent.text):
+            for match in ROLE_VERB.finditer(block_text[sent.start_char : sent.end_char]):
                 verb_start, verb_end = sent.start_char + match.start(), sent.start_char + match.end()
                 verb = doc.char_span(verb_start, verb_end, alignment_mode="expand")
                 role = _role(parsed, block.start, sent, verb, ROLE_VERBS[match.group(1).lower()], mentions, starts)

@@ -64,6 +64,11 @@ class ClaimLexicon:
     own_voice_sections: tuple[str, ...]
     study_keys: frozenset[str]
 
+    @functools.cached_property
+    def population_terms(self) -> tuple[str, ...]:
+        """Every wording of every population: most sentences hold none, and one search says so."""
+        return tuple(term for population in self.populations for term in population.terms)
+
 
 @dataclass(frozen=True)
 class _Cue:
@@ -178,7 +183,9 @@ def extract_claims(parsed: ParsedDocument, mentions: list[ActorMention], lexicon
 
 def populations_in(text: str, lexicon: ClaimLexicon) -> tuple[str, ...]:
     """Keys of the populations whose wordings occur in ``text``, in lexicon order."""
-    return tuple(p.key for p in lexicon.populations if _first_match(text, p.terms))
+    if not _occurs(text, lexicon.population_terms):
+        return ()
+    return tuple(p.key for p in lexicon.populations if _occurs(text, p.terms))
 
 
 @functools.lru_cache(maxsize=None)
@@ -208,6 +215,11 @@ def _terms_patterns(terms: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
         if group:
             patterns.append(re.compile(_whole_words("|".join(_words(t) for t in group)), 0 if cased else re.IGNORECASE))
     return tuple(patterns)
+
+
+def _occurs(text: str, terms: tuple[str, ...]) -> bool:
+    """Whether any of ``terms`` occurs in ``text``."""
+    return any(pattern.search(text) for pattern in _terms_patterns(terms))
 
 
 def _first_match(text: str, terms: tuple[str, ...]) -> re.Match[str] | None:
@@ -250,6 +262,8 @@ def _claim_cue(sentence: _Sentence, title: str | None, carried: _LeadIn | None, 
 
 def _hedge(text: str, lexicon: ClaimLexicon) -> re.Match[str] | None:
     """The first hedge in ``text`` that is not part of a comparison ("less likely to")."""
+    if not _occurs(text, lexicon.hedges):
+        return None
     comparisons = [m.span() for term in lexicon.not_hedges for m in _pattern(term).finditer(text)]
     hedges = [
         m
@@ -300,7 +314,8 @@ def _merge(*groups: tuple[str, ...], lexicon: ClaimLexicon) -> tuple[str, ...]:
 
 
 def _subjects(span: Span) -> Iterator[Token]:
-    return (token for token in span if token.dep_ in SUBJECT_DEPS and token.head == span.root)
+    root = span.root  # spaCy finds it anew on every call
+    return (token for token in span if token.dep_ in SUBJECT_DEPS and token.head == root)
 
 
 def _actor_in(token: Token, block: Block, mentions: list[ActorMention]) -> ActorMention | None:

@@ -199,14 +199,21 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     matches only as written, the others in any case; a possessive matches its term."""
     if not terms:
         return None
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        body = r"\s+".join(re.escape(word) for word in term.split())
-        body = body if any(c.isupper() for c in term) else f"(?i:{body})"
-        before = r"(?<![\w-])" if term[0].isalnum() else ""
-        after = r"(?:['’]s?)?(?![\w-])" if term[-1].isalnum() else ""
-        parts.append(before + body + after)
-    return re.compile("|".join(parts))
+    ordered = sorted(terms, key=len, reverse=True)
+    before, after = r"(?<![\w-])", r"(?:['’]s?)?(?![\w-])"
+    if all(term[0].isalnum() and term[-1].isalnum() for term in ordered):
+        # the same checks on every term, so they go outside the alternation: a search then tries
+        # the terms only where a word starts (and backtracks into it when a term ends mid-word)
+        return re.compile(before + "(?:" + "|".join(_term_body(term) for term in ordered) + ")" + after)
+    return re.compile("|".join(
+        (before if term[0].isalnum() else "") + _term_body(term) + (after if term[-1].isalnum() else "") for term in ordered
+    ))
+
+
+def _term_body(term: str) -> str:
+    """``term``'s words apart by any white space; in any case unless it has capitals."""
+    body = r"\s+".join(re.escape(word) for word in term.split())
+    return body if any(c.isupper() for c in term) else f"(?i:{body})"
 
 
 def find_terms(text: str, terms: tuple[str, ...], kind: str = "") -> list[_Match]:
