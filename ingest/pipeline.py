@@ -1,8 +1,9 @@
 """The ingest pipeline: files in, a new generation of graph and index out.
 
 read -> normalise and segment -> spaCy -> extract -> serialise (per document, in this process or
-in ``--processes`` workers, see ``ingest.document_work``) -> write the document's named graph and
-its index entries (here, the single writer). Unchanged files (same SHA-256, same
+in ``--processes`` workers, see ``ingest.document_work``) -> write the document's named graph
+(here, the single writer of the store) and its index entries (through the index writer process,
+``ingest.index_writer``, which commits while the shared graph is rebuilt here). Unchanged files (same SHA-256, same
 pipeline version) are skipped; a changed file replaces only its own graph and index entries;
 ``prune`` removes documents whose files are gone. All writes go to a new generation that becomes
 current only when the whole ingest succeeded (see ``kb.store``). With a remote store, graphs are
@@ -24,7 +25,6 @@ from tqdm import tqdm
 
 import kb
 from kb.catalog import DocumentSummary, list_documents
-from kb.index import IndexWriterSession
 from kb.namespaces import graph_iri
 from kb.store import GenerationWriter, KnowledgeBase
 from kb.shared_graph import rebuild_shared_graph
@@ -34,6 +34,7 @@ from .errors import IngestError
 from .extract.claims import load_lexicon
 from .document_work import processed_documents
 from .extract.document import EXTRACTORS_VERSION
+from .index_writer import IndexWriterProcess
 from .nlp import pipeline_version
 from .records import ReadDocument
 
@@ -120,11 +121,18 @@ def ingest(
         if report.changed or pending:
             _mark_pending(knowledge_base, pending | {d.doc_id for d in to_write} | set(report.removed))
             with knowledge_base.new_generation() as writer:
-                report.characters = _write_documents(writer, to_write, pipeline, n_process, show_progress, report.stages)
-                _remove_documents(writer, report.removed + gone)
-                began_shared = time.perf_counter()
-                rebuild_shared_graph(writer, load_lexicon())
-                report.stages["shared graph"] = time.perf_counter() - began_shared
+                index = IndexWriterProcess(writer.generation.index_path)
+                try:
+                    report.characters = _write_documents(writer, index, to_write, pipeline, n_process, show_progress, report.stages)
+                    _remove_documents(writer, index, report.removed + gone)
+                    index.start_commit()  # in its own process, while the shared graph is rebuilt here
+                    began_shared = time.perf_counter()
+                    rebuild_shared_graph(writer, load_lexicon())
+                    report.stages["shared graph"] = time.perf_counter() - began_shared
+                    report.stages["index"] = index.wait()
+                except BaseException:
+                    index.cancel()
+                    raise
                 report.generation = writer.generation.path.name
             _mark_pending(knowledge_base, (pending - collected_ids - set(report.removed)) & set(existing))
     report.seconds = time.perf_counter() - began
@@ -150,23 +158,24 @@ GRAPHS_PER_LOAD = 50
 
 def _write_documents(
     writer: GenerationWriter,
+    index: IndexWriterProcess,
     documents: list[ReadDocument],
     pipeline: str,
     n_process: int,
     show_progress: bool | None,
     stages: dict[str, float],
 ) -> int:
-    """Process ``documents`` (in ``n_process`` workers) and write each one's graph and index entries;
-    add the seconds of each stage to ``stages`` (summed over the processes that ran it)."""
+    """Process ``documents`` (in ``n_process`` workers), write each one's graph and hand its index
+    entries to ``index``; add the seconds of each stage to ``stages`` (summed over the processes
+    that ran it)."""
     if not documents:
         return 0
-    index = IndexWriterSession(writer.index)
     characters = 0
     progress = tqdm(
         total=len(documents), unit="doc", desc="ingest", file=sys.stderr,
         disable=(not show_progress) if show_progress is not None else None,
     )
-    for stage in ("segment", "spacy", "extract", "serialise", "graph", "index"):
+    for stage in ("segment", "spacy", "extract", "serialise", "graph"):
         stages.setdefault(stage, 0.0)
 
     def timed(stage: str, function, *args) -> None:
@@ -183,27 +192,19 @@ def _write_documents(
             if len(graphs) == GRAPHS_PER_LOAD:
                 timed("graph", writer.replace_graphs, graphs)
                 graphs = []
-            timed("index", index.replace_document, processed.doc_id, processed.index_items)
+            index.replace_document(processed.doc_id, processed.index_items)
             characters += processed.characters
             progress.update(1)
         timed("graph", writer.replace_graphs, graphs)
-        timed("index", index.commit)
-    except BaseException:
-        index.cancel()
-        raise
     finally:
         progress.close()
     return characters
 
 
-def _remove_documents(writer: GenerationWriter, doc_ids: list[str]) -> None:
-    if not doc_ids:
-        return
-    index = IndexWriterSession(writer.index)
+def _remove_documents(writer: GenerationWriter, index: IndexWriterProcess, doc_ids: list[str]) -> None:
     for doc_id in doc_ids:
         _drop_graph(writer, doc_id)
         index.remove_document(doc_id)
-    index.commit()
 
 
 def _drop_graph(writer: GenerationWriter, doc_id: str) -> None:

@@ -2,7 +2,8 @@
 
 Each indexed item is a span of a document's canonical text with its document id, title,
 section title and offsets stored, so a hit leads straight to its passage. Only
-``IndexWriterSession`` writes; ``open_index`` and ``search`` read.
+``IndexWriterSession`` writes (in the ingest's index writer process, ``ingest.index_writer``);
+``open_index`` and ``search`` read.
 """
 
 from __future__ import annotations
