@@ -26,10 +26,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from spacy.tokens import Span, Token
+from typing import TYPE_CHECKING
 
 from ..records import ActorMention, Block, Claim, ParsedDocument, Segment
+
+if TYPE_CHECKING:  # annotations only: importing spaCy would cost every command that reads the lexicon most of a second
+    from spacy.tokens import Span, Token
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "populations.toml"
 CLAIM_KINDS = ("finding", "concern", "recommendation", "caveat")
