@@ -3,10 +3,10 @@
 read -> normalise and segment -> spaCy -> extract -> serialise (per document, in this process or
 in ``--processes`` workers, see ``ingest.document_work``) -> write the document's named graph
 (here, the single writer of the store) and its index entries (through the index writer process,
-``ingest.index_writer``, which commits while the shared graph is rebuilt here). Unchanged files (same SHA-256, same
-pipeline version) are skipped; a changed file replaces only its own graph and index entries;
-``prune`` removes documents whose files are gone. All writes go to a new generation that becomes
-current only when the whole ingest succeeded (see ``kb.store``). With a remote store, graphs are
+``ingest.index_writer``, which commits while the shared graph is rebuilt here). Unchanged files
+(same SHA-256, same pipeline version) are skipped; a changed file replaces only its own graph and
+index entries; ``prune`` removes documents whose files are gone. All writes go to a new
+generation that becomes current only when the whole ingest succeeded (see ``kb.store``). With a remote store, graphs are
 replaced in the store as the ingest goes (one atomic request per document); the ids it is about to
 write are recorded first, and an ingest that finds ids left by one that failed rewrites those
 documents, or finishes their removal, even when their files are unchanged.

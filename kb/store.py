@@ -236,12 +236,12 @@ def _in_graph(graph: ox.NamedNode, ntriples: bytes) -> bytes:
 
 
 class GenerationWriter:
-    """Write access to a new generation: the Oxigraph store (or the remote store) and the Whoosh index."""
+    """Write access to a new generation's Oxigraph store (or the remote store); its Whoosh index, at
+    ``generation.index_path``, is written by the ingest's index writer process."""
 
     def __init__(self, generation: Generation, store: ox.Store | RemoteStore):
         self.generation = generation
         self.store = store
-        self.index = open_index(generation.index_path)
 
     @classmethod
     def copy_of(cls, source: Generation | None, target: Generation, remote: RemoteStore | None = None) -> "GenerationWriter":
@@ -289,7 +289,6 @@ class GenerationWriter:
         if self.store is not None:
             self.store.flush()
             self.store = None
-            self.index = None
 
 
 class ReadView:
