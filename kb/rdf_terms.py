@@ -64,12 +64,12 @@ def selector_triples(doc_id: str, text: str, subject: ox.NamedNode, start: int, 
         (subject, HAS_SELECTOR, position),
         (subject, HAS_SELECTOR, quote),
         (position, A, POSITION_SELECTOR),
-        (position, START, ox.Literal(str(start), datatype=XSD_INTEGER)),
-        (position, END, ox.Literal(str(end), datatype=XSD_INTEGER)),
+        (position, START, literal(start)),
+        (position, END, literal(end)),
         (quote, A, QUOTE_SELECTOR),
-        (quote, EXACT, ox.Literal(text[start:end])),
-        (quote, PREFIX, ox.Literal(text[max(0, start - QUOTE_CONTEXT) : start])),
-        (quote, SUFFIX, ox.Literal(text[end : end + QUOTE_CONTEXT])),
+        (quote, EXACT, literal(text[start:end])),
+        (quote, PREFIX, literal(text[max(0, start - QUOTE_CONTEXT) : start])),
+        (quote, SUFFIX, literal(text[end : end + QUOTE_CONTEXT])),
     )
 
 

@@ -43,7 +43,14 @@ class _Worker:
 
     def ask(self, request: QueryRequest, timeout: float):
         """The worker's reply, or TimeoutError when none came within ``timeout`` seconds."""
+        self.send(request)
+        return self.reply(timeout)
+
+    def send(self, request: QueryRequest) -> None:
         self.connection.send(request)
+
+    def reply(self, timeout: float):
+        """The reply to the request sent, or TimeoutError when none came within ``timeout`` seconds."""
         if not self.connection.poll(max(timeout, 0)):
             raise TimeoutError
         return self.connection.recv()
@@ -120,17 +127,14 @@ class QueryRunner:
         request = QueryRequest(store_path=str(store), query="ASK {}", formats=("json",), max_rows=1)
         started = [self._checkout(self.timeout) for _ in range(self.workers)]
         for process in started:
-            process.connection.send(request)
+            process.send(request)  # all first, so that they start and open the store together
         for process in started:
             try:
-                answered = process.connection.poll(self.timeout)
-                if answered:
-                    process.connection.recv()
-            except (EOFError, OSError):
-                answered = False
-            if not answered:  # its slot starts a fresh process when a query needs it
+                process.reply(self.timeout)
+            except (TimeoutError, EOFError, OSError):
                 process.stop()
-            self._idle.put(process if answered else None)
+                process = None  # its slot starts a fresh process when a query needs it
+            self._idle.put(process)
 
     def close(self) -> None:
         """Stop the idle workers; a later query starts fresh ones."""
