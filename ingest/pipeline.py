@@ -1,9 +1,11 @@
 """The ingest pipeline: files in, a new generation of graph and index out.
 
 read -> normalise and segment -> spaCy -> extract -> serialise (per document, in this process or
-in ``--processes`` workers, see ``ingest.document_work``) -> write the document's named graph
-(here, the single writer of the store) and its index entries (through the index writer process,
-``ingest.index_writer``, which commits while the shared graph is rebuilt here). Unchanged files
+in ``--processes`` workers, see ``ingest.document_work``) -> stage the document's named graph
+(here, the single writer of the store; the staged graphs are loaded with one run of Oxigraph's
+bulk loader once every document is processed, see ``GenerationWriter.load_staged``) and write its
+index entries (through the index writer process, ``ingest.index_writer``, which commits while the
+graphs are loaded and the shared graph is rebuilt here). Unchanged files
 (same SHA-256, same pipeline version) are skipped; a changed file replaces only its own graph and
 index entries; ``prune`` removes documents whose files are gone. All writes go to a new
 generation that becomes current only when the whole ingest succeeded (see ``kb.store``). With a remote store, graphs are
@@ -125,10 +127,9 @@ def ingest(
                 try:
                     report.characters = _write_documents(writer, index, to_write, pipeline, n_process, show_progress, report.stages)
                     _remove_documents(writer, index, report.removed + gone)
-                    index.start_commit()  # in its own process, while the shared graph is rebuilt here
-                    began_shared = time.perf_counter()
-                    rebuild_shared_graph(writer, load_lexicon())
-                    report.stages["shared graph"] = time.perf_counter() - began_shared
+                    index.start_commit()  # in its own process, while the graphs are loaded and the shared graph rebuilt here
+                    _timed(report.stages, "graph", writer.load_staged)
+                    _timed(report.stages, "shared graph", rebuild_shared_graph, writer, load_lexicon())
                     report.stages["index"] = index.wait()
                 except BaseException:
                     index.cancel()
@@ -151,9 +152,11 @@ def _existing(knowledge_base: KnowledgeBase) -> dict[str, DocumentSummary]:
     return {s.id: s for s in list_documents(knowledge_base.open_reader().store)}
 
 
-# Document graphs loaded into the store together: one bulk load per 50 graphs (about 30 MB of
-# N-Triples on REF2014) instead of one per graph.
-GRAPHS_PER_LOAD = 50
+def _timed(stages: dict[str, float], stage: str, function, *args) -> None:
+    """Run ``function(*args)`` and add its seconds to ``stages[stage]``."""
+    began = time.perf_counter()
+    function(*args)
+    stages[stage] = stages.get(stage, 0.0) + time.perf_counter() - began
 
 
 def _write_documents(
@@ -165,9 +168,9 @@ def _write_documents(
     show_progress: bool | None,
     stages: dict[str, float],
 ) -> int:
-    """Process ``documents`` (in ``n_process`` workers), write each one's graph and hand its index
-    entries to ``index``; add the seconds of each stage to ``stages`` (summed over the processes
-    that ran it)."""
+    """Process ``documents`` (in ``n_process`` workers), stage each one's graph in ``writer`` and
+    hand its index entries to ``index``; add the seconds of each stage to ``stages`` (summed over
+    the processes that ran it)."""
     if not documents:
         return 0
     characters = 0
@@ -178,24 +181,14 @@ def _write_documents(
     for stage in ("segment", "spacy", "extract", "serialise", "graph"):
         stages.setdefault(stage, 0.0)
 
-    def timed(stage: str, function, *args) -> None:
-        began = time.perf_counter()
-        function(*args)
-        stages[stage] += time.perf_counter() - began
-
-    graphs: list[tuple[ox.NamedNode, bytes]] = []  # written GRAPHS_PER_LOAD at a time
     try:
         for processed in processed_documents(documents, pipeline, n_process):
             for stage, seconds in processed.seconds.items():
                 stages[stage] += seconds
-            graphs.append((ox.NamedNode(graph_iri(processed.doc_id)), processed.graph))
-            if len(graphs) == GRAPHS_PER_LOAD:
-                timed("graph", writer.replace_graphs, graphs)
-                graphs = []
+            _timed(stages, "graph", writer.stage_graph, ox.NamedNode(graph_iri(processed.doc_id)), processed.graph)
             index.replace_document(processed.doc_id, processed.index_items)
             characters += processed.characters
             progress.update(1)
-        timed("graph", writer.replace_graphs, graphs)
     finally:
         progress.close()
     return characters

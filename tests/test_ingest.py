@@ -13,13 +13,12 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from ingest import pipeline
 from ingest.allocator import keep_freed_memory
 from ingest.pipeline import ingest
 from kb.catalog import list_documents
 from kb.namespaces import SHARED_GRAPH, graph_iri
 from kb.service import Service
-from kb.store import IngestInProgress, KnowledgeBase
+from kb.store import STAGED_GRAPHS, IngestInProgress, KnowledgeBase
 
 from .conftest import CORPUS, ROOT, ref2014_sample, run_kb
 
@@ -55,8 +54,7 @@ def index_entries(knowledge_base: KnowledgeBase) -> list[dict]:
         return sorted(searcher.all_stored_fields(), key=lambda entry: (entry["doc_id"], entry["kind"], entry["start"], entry["end"]))
 
 
-def test_an_ingest_in_two_worker_processes_gives_the_same_quads_and_index_entries(tmp_path, corpus_kb, monkeypatch):
-    monkeypatch.setattr(pipeline, "GRAPHS_PER_LOAD", 2)  # and loads the graphs two at a time, not all at once
+def test_an_ingest_in_two_worker_processes_gives_the_same_quads_and_index_entries(tmp_path, corpus_kb):
     other = KnowledgeBase(tmp_path / "again")
     report = ingest([CORPUS], other, n_process=2)
     assert sorted(report.added) == CORPUS_IDS and report.stages["spacy"] > 0
@@ -65,7 +63,7 @@ def test_an_ingest_in_two_worker_processes_gives_the_same_quads_and_index_entrie
     assert len(entries) > 100 and entries == index_entries(corpus_kb)
 
 
-def test_graphs_loaded_together_each_hold_exactly_their_own_triples(tmp_path):
+def test_graphs_staged_and_loaded_together_each_hold_exactly_their_own_triples(tmp_path):
     knowledge_base = KnowledgeBase(tmp_path / "kb")
     subject, says = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/says")
 
@@ -75,9 +73,14 @@ def test_graphs_loaded_together_each_hold_exactly_their_own_triples(tmp_path):
     one, two = ox.NamedNode(graph_iri("one")), ox.NamedNode(graph_iri("two"))
     tricky = 'ends a sentence .\nand goes on, "quoted" .'
     with knowledge_base.new_generation() as writer:
-        writer.replace_graphs([(one, ntriples("old"))])
+        writer.stage_graph(one, ntriples("old"))
     with knowledge_base.new_generation() as writer:
-        writer.replace_graphs([(one, ntriples("new", tricky)), (two, ntriples("two"))])
+        writer.stage_graph(one, ntriples("new", tricky))
+        writer.stage_graph(two, ntriples("two"))
+        staged = writer.generation.path / STAGED_GRAPHS
+        assert staged.exists() and not writer.store.contains_named_graph(one)  # the old graph goes at once
+        writer.load_staged()
+        assert not staged.exists()  # no copy of the graphs is left beside the store
     store = knowledge_base.open_reader().store
 
     def said(graph: ox.NamedNode) -> list[str]:
