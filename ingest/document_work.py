@@ -59,7 +59,7 @@ class DocumentProcessor:
     def __call__(self, batch: list[ReadDocument]) -> list[ProcessedDocument]:
         """Process a batch of documents, parsed by spaCy together (one ``nlp.pipe`` batch)."""
         started = _now()
-        clock = _StageClock()
+        clock = StageClock()
         segmented = [clock.run("segment", segment_document, read) for read in batch]
         parsed_batch = clock.run("spacy", lambda: list(parse_documents(segmented, self.nlp)))
         processed = []
@@ -123,9 +123,11 @@ def _process_in_worker(batch: list[ReadDocument]) -> list[ProcessedDocument]:
     return _worker_processor(batch)
 
 
-class _StageClock:
-    def __init__(self):
-        self.seconds: dict[str, float] = {}
+class StageClock:
+    """Seconds per stage, added to ``seconds`` (a new dict unless one is given) as stages run."""
+
+    def __init__(self, seconds: dict[str, float] | None = None):
+        self.seconds: dict[str, float] = {} if seconds is None else seconds
 
     def run(self, stage: str, function, *args):
         began = time.perf_counter()

@@ -34,7 +34,7 @@ from kb.shared_graph import rebuild_shared_graph
 from .collect import collect
 from .errors import IngestError
 from .extract.claims import load_lexicon
-from .document_work import processed_documents
+from .document_work import StageClock, processed_documents
 from .extract.document import EXTRACTORS_VERSION
 from .index_writer import IndexWriterProcess
 from .nlp import pipeline_version
@@ -128,8 +128,9 @@ def ingest(
                     report.characters = _write_documents(writer, index, to_write, pipeline, n_process, show_progress, report.stages)
                     _remove_documents(writer, index, report.removed + gone)
                     index.start_commit()  # in its own process, while the graphs are loaded and the shared graph rebuilt here
-                    _timed(report.stages, "graph", writer.load_staged)
-                    _timed(report.stages, "shared graph", rebuild_shared_graph, writer, load_lexicon())
+                    clock = StageClock(report.stages)
+                    clock.run("graph", writer.load_staged)
+                    clock.run("shared graph", rebuild_shared_graph, writer, load_lexicon())
                     report.stages["index"] = index.wait()
                 except BaseException:
                     index.cancel()
@@ -150,13 +151,6 @@ def _existing(knowledge_base: KnowledgeBase) -> dict[str, DocumentSummary]:
     if not knowledge_base.exists():
         return {}
     return {s.id: s for s in list_documents(knowledge_base.open_reader().store)}
-
-
-def _timed(stages: dict[str, float], stage: str, function, *args) -> None:
-    """Run ``function(*args)`` and add its seconds to ``stages[stage]``."""
-    began = time.perf_counter()
-    function(*args)
-    stages[stage] = stages.get(stage, 0.0) + time.perf_counter() - began
 
 
 def _write_documents(
@@ -180,12 +174,13 @@ def _write_documents(
     )
     for stage in ("segment", "spacy", "extract", "serialise", "graph"):
         stages.setdefault(stage, 0.0)
+    clock = StageClock(stages)
 
     try:
         for processed in processed_documents(documents, pipeline, n_process):
             for stage, seconds in processed.seconds.items():
                 stages[stage] += seconds
-            _timed(stages, "graph", writer.stage_graph, ox.NamedNode(graph_iri(processed.doc_id)), processed.graph)
+            clock.run("graph", writer.stage_graph, ox.NamedNode(graph_iri(processed.doc_id)), processed.graph)
             index.replace_document(processed.doc_id, processed.index_items)
             characters += processed.characters
             progress.update(1)
