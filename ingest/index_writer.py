@@ -1,11 +1,12 @@
 """The ingest's full-text index writer, in a process of its own.
 
 The ingest's writer process hands each document's index entries over a pipe; a child process adds
-them to the new generation's Whoosh index and, when told, commits. The commit (half a minute on
-the REF2014 set, Whoosh's Python sorting and writing postings) then runs on one core while the
-shared graph is rebuilt on the other: in one process they would take turns, since pyoxigraph
-holds the GIL while a query's rows are read. If the ingest stops before the commit (an error, or
-its process killed), the child sees its pipe close and leaves the index uncommitted.
+them to the new generation's Whoosh index and, when told, commits. The commit (about 25 s on the
+REF2014 set, Whoosh's Python sorting and writing postings) then runs on one core while the store
+is compacted and the shared graph rebuilt on the other: in one process they would take turns,
+since pyoxigraph holds the GIL while a query's rows are read. If the ingest stops before the
+commit (an error, or its process killed), the child sees its pipe close and leaves the index
+uncommitted.
 """
 
 from __future__ import annotations

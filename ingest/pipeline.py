@@ -4,14 +4,15 @@ read -> normalise and segment -> spaCy -> extract -> serialise (per document, in
 in ``--processes`` workers, see ``ingest.document_work``) -> stage the document's named graph
 (here, the single writer of the store; the staged graphs are loaded with one run of Oxigraph's
 bulk loader once every document is processed, see ``GenerationWriter.load_staged``) and write its
-index entries (through the index writer process, ``ingest.index_writer``, which commits while the
-graphs are loaded and the shared graph is rebuilt here). Unchanged files
-(same SHA-256, same pipeline version) are skipped; a changed file replaces only its own graph and
-index entries; ``prune`` removes documents whose files are gone. All writes go to a new
-generation that becomes current only when the whole ingest succeeded (see ``kb.store``). With a remote store, graphs are
-replaced in the store as the ingest goes (one atomic request per document); the ids it is about to
-write are recorded first, and an ingest that finds ids left by one that failed rewrites those
-documents, or finishes their removal, even when their files are unchanged.
+index entries (through the index writer process, ``ingest.index_writer``, which commits after the
+load, on one core while the store is compacted and the shared graph rebuilt here on the other; the
+load itself takes both). Unchanged files (same SHA-256, same pipeline version) are skipped; a
+changed file replaces only its own graph and index entries; ``prune`` removes documents whose
+files are gone. All writes go to a new generation that becomes current only when the whole ingest
+succeeded (see ``kb.store``). With a remote store, graphs are replaced in the store as the ingest
+goes (one atomic request per document); the ids it is about to write are recorded first, and an
+ingest that finds ids left by one that failed rewrites those documents, or finishes their
+removal, even when their files are unchanged.
 """
 
 from __future__ import annotations
@@ -127,9 +128,10 @@ def ingest(
                 try:
                     report.characters = _write_documents(writer, index, to_write, pipeline, n_process, show_progress, report.stages)
                     _remove_documents(writer, index, report.removed + gone)
-                    index.start_commit()  # in its own process, while the graphs are loaded and the shared graph rebuilt here
                     clock = StageClock(report.stages)
-                    clock.run("graph", writer.load_staged)
+                    clock.run("graph", writer.load_staged)  # on both cores
+                    index.start_commit()  # in its own process, on one core while the store is compacted and the shared graph rebuilt on the other
+                    clock.run("graph", writer.compact)
                     clock.run("shared graph", rebuild_shared_graph, writer, load_lexicon())
                     report.stages["index"] = index.wait()
                 except BaseException:

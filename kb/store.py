@@ -197,6 +197,7 @@ class KnowledgeBase:
             writer = GenerationWriter.copy_of(self.current(), target, self.remote())
             yield writer
             writer.load_staged()
+            writer.compact()
             writer.close()
             self._switch_to(name)
         except BaseException:
@@ -239,7 +240,7 @@ def _in_graph(graph: ox.NamedNode, ntriples: bytes) -> bytes:
 STAGED_GRAPHS = "staged-graphs.nq"  # in the generation's folder until loaded
 # Oxigraph's bulk loader writes a large load as runs of about a million quads whose files overlap.
 # Queries on the REF2014 store loaded at once (9.7 million quads) ran 3-4 times slower until
-# RocksDB compacted it (18 s), so a load of more N-Quads than this is compacted after it.
+# RocksDB compacted it (18 s), so a store loaded with more N-Quads than this is compacted.
 COMPACT_AFTER_BYTES = 200 * 2**20
 
 
@@ -251,6 +252,7 @@ class GenerationWriter:
         self.generation = generation
         self.store = store
         self._staged = None  # the open file of staged N-Quads, if any
+        self._loaded_bytes = 0  # N-Quads bulk-loaded since the store was last compacted
 
     @classmethod
     def copy_of(cls, source: Generation | None, target: Generation, remote: RemoteStore | None = None) -> "GenerationWriter":
@@ -294,18 +296,24 @@ class GenerationWriter:
         self._staged.write(_in_graph(graph, ntriples))
 
     def load_staged(self) -> None:
-        """Load the staged graphs into the embedded store with one run of Oxigraph's bulk loader,
-        then compact the store after a large load. A run per batch of graphs as they came made
-        RocksDB compact the store again and again while the documents were parsed (on REF2014, 59
-        of the 130 s of CPU the loads took, against 104 s for one run and 21 s for compacting)."""
+        """Load the staged graphs into the embedded store with one run of Oxigraph's bulk loader
+        (``compact`` then makes a large load fast to query). A run per batch of graphs as they came
+        made RocksDB compact the store again and again while the documents were parsed (on REF2014,
+        59 of the 130 s of CPU the loads took, against 104 s for one run and 21 s for compacting)."""
         if self._staged is None:
             return
         staged, size = Path(self._staged.name), self._staged.tell()
         self._discard_staged()
         self.store.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS, lenient=True)  # pyoxigraph wrote them: no need to check IRIs again
         staged.unlink()
-        if size > COMPACT_AFTER_BYTES:
+        self._loaded_bytes += size
+
+    def compact(self) -> None:
+        """Compact the embedded store (on one core) if more than ``COMPACT_AFTER_BYTES`` of N-Quads
+        were bulk-loaded since it last was; a new generation is compacted before it becomes current."""
+        if self._loaded_bytes > COMPACT_AFTER_BYTES:
             self.store.optimize()
+            self._loaded_bytes = 0
 
     def _discard_staged(self) -> None:
         if self._staged is not None:
